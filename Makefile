@@ -1,0 +1,101 @@
+# Everything a person types. `make help` lists the targets.
+#
+#   make run    PORT=8000 DATABASE_URL=... REDIS_URL=... DEMO_PASSWORD=...
+#   make test   PYTEST_ARGS="-k downloads -x"
+#   make test-services        (PostgreSQL + Redis on 127.0.0.1; service tests fail, never skip)
+#   make bench  SCALE=...
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+VPY      := $(VENV)/bin/python
+STAMP    := $(VENV)/.installed
+REQS     := $(wildcard requirements*.txt)
+PORT     ?= 8000
+
+# python3.11 if it exists and runs (a pyenv shim may exist without the version), else python3.
+PYTHON ?= $(shell for p in python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys' >/dev/null 2>&1; then echo $$p; break; fi; done)
+
+# sudo only when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Browser tests drive Debian's /usr/bin/chromium. `make test` installs it itself only when it is
+# missing and we are root (a non-root developer runs `make browsers` once, with sudo).
+TEST_PREREQS := venv
+ifeq ($(wildcard /usr/bin/chromium),)
+ifeq ($(shell id -u),0)
+TEST_PREREQS += browsers
+endif
+endif
+
+# DEMO_PASSWORD reaches the recipe through the environment, so any character survives.
+export DEMO_PASSWORD
+
+.PHONY: help venv run test test-services browsers lint bench clean
+
+help:
+	@echo "make run            migrate, seed the demo, start web + Celery worker + beat (PORT=$(PORT))"
+	@echo "make test           the test suite (SQLite unless DATABASE_URL is set); PYTEST_ARGS=..."
+	@echo "make test-services  the suite against PostgreSQL and Redis on 127.0.0.1"
+	@echo "make lint           ruff check"
+	@echo "make bench          benchmarks (SCALE=...)"
+	@echo "make browsers       install Debian chromium and gettext if missing"
+	@echo "make venv           create $(VENV)/ and install requirements-dev.txt"
+	@echo "make clean          remove var/ and $(VENV)/"
+
+venv: $(STAMP)
+
+# Reinstall only when a requirements file changed; recreate the venv if its python is gone or broken.
+$(STAMP): $(REQS)
+	@if ! $(VPY) -c 'import sys' >/dev/null 2>&1; then \
+		test -n "$(PYTHON)" || { echo "No python3.11 or python3 found" >&2; exit 1; }; \
+		echo "Creating $(VENV)/ with $(PYTHON)"; \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
+	fi
+	$(VPY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+run: venv
+	@mkdir -p "$${VAR_DIR:-var}/celery/queue" "$${VAR_DIR:-var}/celery/control"
+	$(VPY) manage.py migrate --noinput
+	$(VPY) manage.py seed_demo $${DEMO_PASSWORD:+--password "$$DEMO_PASSWORD"}
+	@echo
+	@echo "Portal: http://127.0.0.1:$(PORT)/   (sign-ins above; Ctrl-C stops web, worker and beat)"
+	@echo
+	PORT=$(PORT) scripts/run.sh
+
+test: $(TEST_PREREQS)
+	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; \
+	exit $$rc
+
+test-services: $(TEST_PREREQS)
+	@export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}"; \
+	export REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/15}"; \
+	echo "DATABASE_URL=$$DATABASE_URL REDIS_URL=$$REDIS_URL"; \
+	$(VENV)/bin/pytest --services $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; \
+	exit $$rc
+
+browsers:
+	@missing=(); \
+	[ -x /usr/bin/chromium ] || missing+=(chromium); \
+	command -v msgfmt >/dev/null 2>&1 || missing+=(gettext); \
+	if [ $${#missing[@]} -gt 0 ]; then \
+		echo "Installing Debian packages: $${missing[*]}"; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y "$${missing[@]}"; \
+	else \
+		echo "chromium and gettext are installed"; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(VPY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,172 @@
+"""Writing activity records (one writer per operation) and sealing them into the chain.
+
+Writers must run inside the transaction of the action they record (STYLE.md #2): a rolled-back
+action leaves no record, a committed one always has one.
+"""
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .chain import GENESIS, link_hash, record_fields
+from .models import ActivityRecord, ChainHead, Operation, Resource, Status
+
+
+def _append(*, partner_id: int, operation: Operation, resource: Resource, actor=None, customer=None,
+            ip: str | None = None, status: Status = Status.SUCCEEDED, details: dict | None = None,
+            at=None) -> ActivityRecord:
+    if not connection.in_atomic_block:
+        raise RuntimeError("activity records are written inside the action's transaction")
+    return ActivityRecord.objects.create(
+        partner_id=partner_id,
+        operation_date=at or timezone.now(),
+        user=actor if getattr(actor, "pk", None) else None,
+        user_principal_name=getattr(actor, "email", "") or "system",
+        customer_id=getattr(customer, "tenant_id", None),
+        customer_name=getattr(customer, "company_name", ""),
+        resource_type=resource,
+        operation_type=operation,
+        operation_status=status,
+        ip_address=ip,
+        details={k: str(v) for k, v in (details or {}).items() if v not in (None, "")},
+    )
+
+
+def log_create_customer(*, actor, customer, ip=None) -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.CREATE_CUSTOMER, resource=Resource.CUSTOMER,
+                   actor=actor, customer=customer, ip=ip, details={"Domain": customer.domain,
+                                                                    "Country": customer.market_id})
+
+
+def log_create_order(*, actor, customer, order_id, products: str, total: str, ip=None) -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.CREATE_ORDER, resource=Resource.ORDER,
+                   actor=actor, customer=customer, ip=ip,
+                   details={"OrderId": order_id, "ProductName": products, "Total": total})
+
+
+def log_cancel_order(*, actor, customer, order_id, lines: str, ip=None, status=Status.SUCCEEDED,
+                     reason: str = "") -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.CANCEL_ORDER, resource=Resource.ORDER,
+                   actor=actor, customer=customer, ip=ip, status=status,
+                   details={"OrderId": order_id, "LineItems": lines, "Reason": reason})
+
+
+def log_software_key(*, actor, customer, order_id, product: str, ip=None, status=Status.SUCCEEDED,
+                     entitlement_id=None) -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.GET_SOFTWARE_KEY,
+                   resource=Resource.SOFTWARE_KEY, actor=actor, customer=customer, ip=ip, status=status,
+                   details={"OrderId": order_id, "ProductName": product, "EntitlementId": entitlement_id})
+
+
+def log_download_link(*, actor, customer, order_id, product: str, variant: str, link_id, ip=None,
+                      status=Status.SUCCEEDED) -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.GET_SOFTWARE_DOWNLOAD_LINK,
+                   resource=Resource.SOFTWARE_DOWNLOAD_LINK, actor=actor, customer=customer, ip=ip, status=status,
+                   details={"OrderId": order_id, "ProductName": product, "Variant": variant, "LinkId": link_id})
+
+
+def log_download(*, customer, order_id, product: str, file_name: str, link_id, ip=None,
+                 status=Status.SUCCEEDED, reason: str = "") -> ActivityRecord:
+    """A counted download (or a refused one). The link is the credential: there is no signed-in user."""
+    return _append(partner_id=customer.partner_id, operation=Operation.DOWNLOAD_SOFTWARE,
+                   resource=Resource.SOFTWARE_DOWNLOAD_LINK, customer=customer, ip=ip, status=status,
+                   details={"OrderId": order_id, "ProductName": product, "FileName": file_name,
+                            "LinkId": link_id, "Reason": reason})
+
+
+def log_expire_links(*, partner_id: int, count: int, customer=None, at=None) -> ActivityRecord:
+    return _append(partner_id=partner_id, operation=Operation.EXPIRE_DOWNLOAD_LINK,
+                   resource=Resource.SOFTWARE_DOWNLOAD_LINK, customer=customer, at=at,
+                   details={"LinksExpired": count})
+
+
+def log_create_credit(*, customer, order_id, line_item: int, amount: str, currency: str,
+                      actor=None) -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.CREATE_CREDIT, resource=Resource.CREDIT,
+                   actor=actor, customer=customer,
+                   details={"OrderId": order_id, "LineItemNumber": line_item, "Amount": amount,
+                            "Currency": currency})
+
+
+def log_send_download_link(*, actor, customer, order_id, product: str, recipient: str, ip=None) -> ActivityRecord:
+    return _append(partner_id=customer.partner_id, operation=Operation.SEND_DOWNLOAD_LINK,
+                   resource=Resource.SOFTWARE_DOWNLOAD_LINK, actor=actor, customer=customer, ip=ip,
+                   details={"OrderId": order_id, "ProductName": product, "Recipient": recipient})
+
+
+def log_create_support_request(*, actor, partner_id: int, number: str, title: str, customer=None,
+                               ip=None) -> ActivityRecord:
+    return _append(partner_id=partner_id, operation=Operation.CREATE_SUPPORT_REQUEST,
+                   resource=Resource.SUPPORT_REQUEST, actor=actor, customer=customer, ip=ip,
+                   details={"RequestNumber": number, "Title": title})
+
+
+# --- the chain ---------------------------------------------------------------------------------
+
+def chain_seal(*, partner_id: int | None = None, batch_size: int = 5000) -> int:
+    """Seal unsealed records into each partner's chain, oldest first. Safe to run concurrently:
+    each partner's head row is locked while its batch is sealed. Returns how many were sealed."""
+    partner_ids = (
+        [partner_id] if partner_id is not None
+        else list(ActivityRecord.objects.filter(hash__isnull=True).values_list("partner_id", flat=True).distinct())
+    )
+    sealed = 0
+    for pid in partner_ids:
+        while True:
+            count = _seal_batch(pid, batch_size)
+            sealed += count
+            if count < batch_size:
+                break
+    return sealed
+
+
+@transaction.atomic
+def _seal_batch(partner_id: int, batch_size: int) -> int:
+    ChainHead.objects.bulk_create([ChainHead(partner_id=partner_id)], ignore_conflicts=True)
+    head = ChainHead.objects.select_for_update().get(partner_id=partner_id)
+    records = list(ActivityRecord.objects.filter(partner_id=partner_id, hash__isnull=True).order_by("id")[:batch_size])
+    previous = head.hash or GENESIS
+    for record in records:
+        head.position += 1
+        record.chain_position = head.position
+        record.previous_hash = previous
+        record.hash = previous = link_hash(previous, record_fields(record))
+    if records:
+        ActivityRecord.objects.bulk_update(records, ["chain_position", "previous_hash", "hash"], batch_size=1000)
+        head.hash = previous
+        head.save(update_fields=["position", "hash"])
+    return len(records)
+
+
+class ChainProblem(Exception):
+    def __init__(self, message: str, record_id: str | None = None):
+        super().__init__(message)
+        self.record_id = record_id
+
+
+def chain_verify(*, partner_id: int | None = None) -> dict:
+    """Walk every sealed record in chain order. Raises ChainProblem at the first mismatch."""
+    heads = ChainHead.objects.all() if partner_id is None else ChainHead.objects.filter(partner_id=partner_id)
+    checked = 0
+    for head in heads:
+        expected_position, previous = 0, GENESIS
+        records = (ActivityRecord.objects.filter(partner_id=head.partner_id, chain_position__isnull=False)
+                   .order_by("chain_position").iterator(chunk_size=5000))
+        for record in records:
+            expected_position += 1
+            if record.chain_position != expected_position:
+                raise ChainProblem(f"record at position {expected_position} is missing "
+                                   f"(found position {record.chain_position}, record {record.pk})", str(record.pk))
+            if record.previous_hash != previous:
+                raise ChainProblem(f"record {record.pk} does not follow the record before it", str(record.pk))
+            if link_hash(previous, record_fields(record)) != record.hash:
+                raise ChainProblem(f"record {record.pk} was altered", str(record.pk))
+            previous = record.hash
+            checked += 1
+        if expected_position != head.position or previous != (head.hash or GENESIS):
+            raise ChainProblem(f"partner {head.partner_id}: the chain ends at position {expected_position} "
+                               f"but {head.position} records were sealed (records were removed)")
+    unsealed = ActivityRecord.objects.filter(hash__isnull=True)
+    if partner_id is not None:
+        unsealed = unsealed.filter(partner_id=partner_id)
+    return {"checked": checked, "unsealed": unsealed.count()}

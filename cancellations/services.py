@@ -1,0 +1,116 @@
+"""Cancelling purchases (D-CAN): the request is an outbox row written with its `cancel_order` record;
+`cancellation_process` does the work once, in one transaction, however often it is delivered."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activitylog.services import log_cancel_order, log_create_credit
+from billing.services import charge_for, credit_post
+from partnercenter.api import DomainError
+from software.downloads import links_revoke_for_entitlements
+from software.models import Entitlement, Order, OrderLine
+
+from .credits import credit_compute, window_check
+from .models import CancellationRequest
+
+IN_PROGRESS = "800060"
+
+
+def _in_progress() -> DomainError:
+    return DomainError(_("A cancellation for this order is already in progress."), code=IN_PROGRESS,
+                       http_status=409)
+
+
+def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | None = None,
+                         ip: str | None = None) -> CancellationRequest:
+    """Validate and record a cancellation; the worker is queued when the transaction commits."""
+    today = timezone.now().date()
+    try:
+        with transaction.atomic():
+            lines = list(OrderLine.objects.select_for_update().filter(order=order).order_by("pk"))
+            if line_item_numbers is not None:
+                wanted = set(line_item_numbers)
+                unknown = wanted - {line.line_item_number for line in lines}
+                if unknown or not wanted:
+                    raise DomainError(_("Unknown line item number: %(n)s.")
+                                      % {"n": ", ".join(map(str, sorted(unknown))) or "—"}, field="lineItems")
+                lines = [line for line in lines if line.line_item_number in wanted]
+            else:
+                lines = [line for line in lines if line.status != OrderLine.Status.CANCELLED] or lines
+            if CancellationRequest.objects.filter(order=order, status=CancellationRequest.Status.PENDING).exists():
+                raise _in_progress()
+            for line in lines:
+                window_check(line, today)
+            request = CancellationRequest.objects.create(
+                partner_id=order.partner_id, customer_id=order.customer_id, order=order, requested_by=actor,
+                line_item_numbers=[line.line_item_number for line in lines], last_dispatched_at=timezone.now())
+            moved = OrderLine.objects.filter(pk__in=[line.pk for line in lines], status=OrderLine.Status.ACTIVE) \
+                .update(status=OrderLine.Status.CANCEL_PENDING)
+            if moved != len(lines):
+                raise _in_progress()
+            log_cancel_order(actor=actor, customer=order.customer, order_id=order.id, ip=ip,
+                             lines=", ".join(str(line.line_item_number) for line in lines))
+            request_id = str(request.pk)
+            transaction.on_commit(lambda: _dispatch(request_id))
+    except IntegrityError:
+        raise _in_progress() from None
+    return request
+
+
+def _dispatch(request_id: str) -> None:
+    from .tasks import process_cancellation
+
+    process_cancellation.delay(request_id)
+
+
+def cancellation_process(*, request_id) -> bool:
+    """Revoke keys and links, cancel the lines, post one credit per line, record `create_credit`.
+    Returns False when there was nothing left to do (already completed)."""
+    with transaction.atomic():
+        request = (CancellationRequest.objects.select_for_update().select_related("order", "customer__market")
+                   .filter(pk=request_id).first())
+        if request is None or request.status == CancellationRequest.Status.COMPLETED:
+            return False
+        now = timezone.now()
+        order = request.order
+        lines = list(OrderLine.objects.select_for_update()
+                     .filter(order=order, line_item_number__in=request.line_item_numbers).order_by("pk"))
+        entitlement_ids = list(Entitlement.objects.filter(order_line__in=lines).values_list("pk", flat=True))
+        Entitlement.objects.filter(pk__in=entitlement_ids, status=Entitlement.Status.ACTIVE).update(
+            status=Entitlement.Status.REVOKED, revoked_at=now)
+        links_revoke_for_entitlements(entitlement_ids=entitlement_ids, now=now)
+        cancel_date = request.created_at.astimezone(dt.timezone.utc).date()
+        for line in lines:
+            charge = charge_for(order_id=order.id, line_item_number=line.line_item_number)
+            credit = credit_compute(line, cancel_date, order.currency)
+            if charge is not None:
+                credit_line, created = credit_post(partner_id=order.partner_id, charge=charge, at=now,
+                                                   subtotal=credit.subtotal, tax=credit.tax, total=credit.total)
+                if created:
+                    log_create_credit(customer=request.customer, order_id=order.id,
+                                      line_item=line.line_item_number, amount=str(-credit.total),
+                                      currency=order.currency, actor=request.requested_by)
+            OrderLine.objects.filter(pk=line.pk).exclude(status=OrderLine.Status.CANCELLED).update(
+                status=OrderLine.Status.CANCELLED, cancelled_at=now)
+        if not OrderLine.objects.filter(order=order).exclude(status=OrderLine.Status.CANCELLED).exists():
+            Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+        CancellationRequest.objects.filter(pk=request.pk).update(
+            status=CancellationRequest.Status.COMPLETED, completed_at=now, attempts=request.attempts + 1)
+    return True
+
+
+def cancellations_sweep(*, older_than: dt.timedelta = dt.timedelta(seconds=20)) -> list[str]:
+    """Re-dispatch requests still pending (a lost message, a killed worker). Processing is idempotent."""
+    now = timezone.now()
+    stale = list(CancellationRequest.objects.filter(status=CancellationRequest.Status.PENDING,
+                                                    last_dispatched_at__lt=now - older_than)
+                 .values_list("pk", flat=True)[:500])
+    if stale:
+        CancellationRequest.objects.filter(pk__in=stale).update(last_dispatched_at=now)
+        for pk in stale:
+            _dispatch(str(pk))
+    return [str(pk) for pk in stale]

@@ -1,0 +1,58 @@
+"""Reads scoped to the signed-in user: a partner sees only its customers, a tenant user only itself."""
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import PARTNER_ROLES
+
+from .models import Customer, Market
+
+
+def customers_for_user(user) -> QuerySet[Customer]:
+    qs = Customer.objects.select_related("market")
+    if getattr(user, "is_authenticated", False) and user.partner_id and user.role_set & PARTNER_ROLES:
+        return qs.filter(partner_id=user.partner_id)
+    return qs.none()
+
+
+def customer_search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
+    """D-CUST-2: by company name, domain or tenant GUID."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
+    try:
+        condition |= Q(tenant_id=uuid.UUID(q))
+    except ValueError:
+        pass
+    return qs.filter(condition)
+
+
+def parse_tenant_id(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise Http404 from None
+
+
+def customer_get(user, tenant_id) -> Customer:
+    """The user's customer, or 404 whether it is missing or another partner's (D-ROLE-4)."""
+    customer = customers_for_user(user).filter(tenant_id=parse_tenant_id(tenant_id)).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def tenant_for_user(user) -> Customer | None:
+    """The customer tenant a customer-side user belongs to."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, "tenant_membership", None)
+    return membership.customer if membership else None
+
+
+def market_get(country: str) -> Market | None:
+    return Market.objects.filter(country=(country or "").strip().upper()).first()

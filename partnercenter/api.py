@@ -1,0 +1,157 @@
+"""API plumbing shared by every app: the Partner Center error body, collections and paging.
+
+Every 4xx/5xx from /v1/ is {"code", "description", "data", "source": "PartnerCenter"} (API.md "Errors").
+"""
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import exception_handler as drf_exception_handler
+
+log = logging.getLogger(__name__)
+
+SOURCE = "PartnerCenter"
+
+
+class ApiError(exceptions.APIException):
+    """A business error with its Partner Center code (e.g. 800061, 900117)."""
+
+    def __init__(self, *, http_status: int, code: str, description: str, data: list | None = None):
+        self.status_code = http_status
+        self.code = code
+        self.description = description
+        self.data = data or []
+        super().__init__(detail=description, code=code)
+
+
+class DomainError(Exception):
+    """Raised by services for a rule that the caller broke; views and APIs translate it.
+
+    `code` is the API code of API.md; `http_status` its HTTP status.
+    """
+
+    http_status = 400
+    code = "400"
+
+    def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None, field: str = ""):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if http_status:
+            self.http_status = http_status
+        self.field = field
+
+
+def error_body(code: str, description: str, data: list | None = None) -> dict:
+    return {"code": str(code), "description": str(description), "data": data or [], "source": SOURCE}
+
+
+def _flatten(detail, prefix: str = "") -> list[dict]:
+    out: list[dict] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(_flatten(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(v, (dict, list)) for v in detail):
+            out.append({"field": prefix or "non_field_errors", "messages": [str(v) for v in detail]})
+        else:
+            for index, value in enumerate(detail):
+                out.extend(_flatten(value, f"{prefix}[{index}]"))
+    else:
+        out.append({"field": prefix or "non_field_errors", "messages": [str(detail)]})
+    return out
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        data = [{"field": exc.field, "messages": [exc.message]}] if exc.field else []
+        return Response(error_body(exc.code, exc.message, data), status=exc.http_status)
+    if isinstance(exc, ApiError):
+        return Response(error_body(exc.code, exc.description, exc.data), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        log.exception("unhandled API error", exc_info=exc)
+        return Response(error_body("500", "An unexpected error occurred."), status=500)
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body("400", "The request failed validation.", _flatten(exc.detail))
+    elif isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        body = error_body("401", str(exc.detail))
+    elif isinstance(exc, exceptions.NotFound):
+        body = error_body("20000", "The requested resource was not found.")
+    elif isinstance(exc, exceptions.Throttled):
+        body = error_body("429", str(exc.detail))
+    else:
+        body = error_body(str(response.status_code), str(getattr(exc, "detail", exc)))
+    response.data = body
+    return response
+
+
+def json_error_response(http_status: int, code: str, description: str) -> JsonResponse:
+    return JsonResponse(error_body(code, description), status=http_status)
+
+
+class CollectionPagination(BasePagination):
+    """{"totalCount", "items", "links": {"next": {"uri"}}} with ?size= (default 100, max 500) and ?offset=."""
+
+    default_size = 100
+    max_size = 500
+
+    def _int(self, request, name: str, default: int, maximum: int | None = None) -> int:
+        raw = request.query_params.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise exceptions.ValidationError({name: ["Must be a whole number."]}) from None
+        if value < 0 or (name == "size" and value == 0):
+            raise exceptions.ValidationError({name: ["Out of range."]})
+        return min(value, maximum) if maximum else value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.size = self._int(request, "size", self.default_size, self.max_size)
+        self.offset = self._int(request, "offset", 0)
+        self.total = queryset.count() if hasattr(queryset, "count") else len(queryset)
+        return list(queryset[self.offset : self.offset + self.size])
+
+    def get_paginated_response(self, data):
+        body = {"totalCount": self.total, "items": data, "links": {}}
+        if self.offset + self.size < self.total:
+            uri = self.request.build_absolute_uri()
+            uri = replace_query_param(uri, "offset", self.offset + self.size)
+            body["links"]["next"] = {"uri": replace_query_param(uri, "size", self.size)}
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["totalCount", "items", "links"],
+            "properties": {
+                "totalCount": {"type": "integer"},
+                "items": schema,
+                "links": {"type": "object", "properties": {"next": {"type": "object",
+                          "properties": {"uri": {"type": "string"}}}}},
+            },
+        }
+
+
+def collection(items: list) -> dict:
+    """An unpaged collection in the same shape."""
+    return {"totalCount": len(items), "items": items, "links": {}}

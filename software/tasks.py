@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from .downloads import download_links_expire
+
+
+@shared_task
+def expire_download_links() -> int:
+    return download_links_expire()
