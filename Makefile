@@ -23,8 +23,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Browser tests drive Debian's /usr/bin/chromium. `make test` installs it itself only when it is
 # missing and we are root (a non-root developer runs `make browsers` once, with sudo).
+CHROMIUM ?= /usr/bin/chromium
 TEST_PREREQS := venv
-ifeq ($(wildcard /usr/bin/chromium),)
+ifeq ($(wildcard $(CHROMIUM)),)
 ifeq ($(shell id -u),0)
 TEST_PREREQS += browsers
 endif
@@ -81,7 +82,7 @@ test-services: $(TEST_PREREQS)
 
 browsers:
 	@missing=(); \
-	[ -x /usr/bin/chromium ] || missing+=(chromium); \
+	[ -x $(CHROMIUM) ] || missing+=(chromium); \
 	command -v msgfmt >/dev/null 2>&1 || missing+=(gettext); \
 	if [ $${#missing[@]} -gt 0 ]; then \
 		echo "Installing Debian packages: $${missing[*]}"; \

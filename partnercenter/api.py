@@ -155,3 +155,10 @@ class CollectionPagination(BasePagination):
 def collection(items: list) -> dict:
     """An unpaged collection in the same shape."""
     return {"totalCount": len(items), "items": items, "links": {}}
+
+
+def paginated(request, queryset, serialize) -> Response:
+    """A paged collection response: `serialize` turns each object into its API dict."""
+    paginator = CollectionPagination()
+    page = paginator.paginate_queryset(queryset, request)
+    return paginator.get_paginated_response([serialize(obj) for obj in page])

@@ -1,0 +1,65 @@
+"""Site-wide views: health, language switch, and error pages (JSON under /v1/, friendly pages elsewhere)."""
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views import defaults
+from django.views.i18n import set_language as django_set_language
+
+from accounts.roles import PUBLIC
+
+from .api import json_error_response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/v1/")
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+healthz.required_perm = PUBLIC
+
+
+def set_language(request):
+    """Django's language switch; also remembers the choice on the signed-in user."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(_languages()):
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
+set_language.required_perm = PUBLIC
+
+
+def _languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return json_error_response(400, "400", "The request is malformed.")
+    return defaults.bad_request(request, exception, template_name="400.html")
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return json_error_response(403, "403", "Your roles do not allow this.")
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return json_error_response(404, "20000", "The requested resource was not found.")
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if _is_api(request):
+        return json_error_response(500, "500", "An unexpected error occurred.")
+    return defaults.server_error(request, template_name="500.html")
