@@ -65,7 +65,7 @@ run: venv
 	@echo
 	@echo "Portal: http://127.0.0.1:$(PORT)/   (sign-ins above; Ctrl-C stops web, worker and beat)"
 	@echo
-	PORT=$(PORT) scripts/run.sh
+	PORT=$(PORT) bash scripts/run.sh
 
 test: $(TEST_PREREQS)
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \

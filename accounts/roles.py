@@ -4,7 +4,7 @@ Every view and endpoint declares one `Perm` from here; `tests/test_access_matrix
 """
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,7 @@ PARTNER_ROLES = frozenset(
 TENANT_ROLES = frozenset({Role.TENANT_GLOBAL_ADMIN, Role.TENANT_USER})
 
 
-class Perm(str, Enum):
+class Perm(StrEnum):
     VIEW_CUSTOMERS = "view_customers"        # customer list/detail, Software tab without keys, order history
     CREATE_CUSTOMER = "create_customer"
     BUY = "buy"                              # Add products

@@ -17,8 +17,15 @@ from partnercenter.http import client_ip
 from .forms import ApiTokenForm, SignInForm, UserForm, UserRolesForm
 from .models import User
 from .permissions import PUBLIC, SIGNED_IN, Perm, requires
-from .services import (api_token_issue, api_token_revoke, login_failed, login_is_throttled, login_succeeded,
-                       user_create, user_set_roles)
+from .services import (
+    api_token_issue,
+    api_token_revoke,
+    login_failed,
+    login_is_throttled,
+    login_succeeded,
+    user_create,
+    user_set_roles,
+)
 
 
 @requires(PUBLIC)

@@ -1,12 +1,9 @@
-app_name = "activitylog"
-from django.http import Http404
 from django.urls import path
-from accounts.permissions import Perm, requires
 
+from . import views
 
-@requires(Perm.READ_ACTIVITY_LOG)
-def _placeholder(request):
-    raise Http404
-
-
-urlpatterns = [path("settings/activity-log/", _placeholder, name="log")]
+app_name = "activitylog"
+urlpatterns = [
+    path("settings/activity-log/", views.log, name="log"),
+    path("settings/activity-log/export.csv", views.export, name="export"),
+]

@@ -27,7 +27,7 @@ def invoice_open_for(*, partner_id: int, currency: str, at: dt.datetime) -> Invo
     Normally the invoice of `at`'s month; if that month is already issued, the next open one."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("post to an invoice inside a transaction")
-    start = timezone.localtime(at, dt.timezone.utc).date().replace(day=1)
+    start = timezone.localtime(at, dt.UTC).date().replace(day=1)
     while True:
         _, end = month_bounds(start)
         invoice, _created = Invoice.objects.get_or_create(
@@ -77,7 +77,7 @@ def credit_post(*, partner_id: int, charge: InvoiceLine, subtotal: Decimal, tax:
         customer_name=charge.customer_name, customer_domain=charge.customer_domain,
         customer_country=charge.customer_country, offer_id=charge.offer_id, product_name=charge.product_name,
         quantity=charge.quantity, unit_price=charge.unit_price, currency=charge.currency,
-        charge_start=timezone.localtime(at, dt.timezone.utc).date(), charge_end=charge.charge_end,
+        charge_start=timezone.localtime(at, dt.UTC).date(), charge_end=charge.charge_end,
         subtotal=-subtotal, tax_total=-tax, total=-total, posted_at=at)
     return credit, True
 

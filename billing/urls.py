@@ -1,12 +1,10 @@
-app_name = "billing"
-from django.http import Http404
 from django.urls import path
-from accounts.permissions import Perm, requires
 
+from . import views
 
-@requires(Perm.READ_INVOICES)
-def _placeholder(request):
-    raise Http404
-
-
-urlpatterns = [path("billing/invoices/", _placeholder, name="invoices")]
+app_name = "billing"
+urlpatterns = [
+    path("billing/invoices/", views.invoice_list, name="invoices"),
+    path("billing/invoices/<uuid:invoice_id>/", views.invoice_detail, name="invoice_detail"),
+    path("billing/invoices/<uuid:invoice_id>/export.csv", views.invoice_csv, name="invoice_csv"),
+]

@@ -83,7 +83,7 @@ def cancellation_process(*, request_id) -> bool:
         Entitlement.objects.filter(pk__in=entitlement_ids, status=Entitlement.Status.ACTIVE).update(
             status=Entitlement.Status.REVOKED, revoked_at=now)
         links_revoke_for_entitlements(entitlement_ids=entitlement_ids, now=now)
-        cancel_date = request.created_at.astimezone(dt.timezone.utc).date()
+        cancel_date = request.created_at.astimezone(dt.UTC).date()
         for line in lines:
             charge = charge_for(order_id=order.id, line_item_number=line.line_item_number)
             credit = credit_compute(line, cancel_date, order.currency)

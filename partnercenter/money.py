@@ -5,7 +5,7 @@ D-BILL-1, D-BILL-2, D-CAN-8a. This is the only place that rounds money.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 # ISO 4217 minor units of the currencies the markets use.

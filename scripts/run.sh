@@ -19,8 +19,8 @@ export PYTHONUNBUFFERED=1
 var_dir="${VAR_DIR:-var}"
 mkdir -p "$var_dir/celery/queue" "$var_dir/celery/control"
 
-# Job control: every child gets its own process group, so stopping one also stops what it forked
-# (the Celery pool processes, gunicorn workers).
+# Job control: every child gets its own process group, so that whatever it forked (the Celery
+# pool processes, gunicorn workers) can be cleaned up with it.
 set -m
 
 pids=()
@@ -49,13 +49,16 @@ stop_all() {
     stopping=1
     trap '' INT TERM
     local pid i
+    # SIGTERM to each main process: runserver stops, gunicorn and the Celery worker shut down
+    # their own workers gracefully (the worker finishes the tasks it is running).
     for pid in "${pids[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null
     done
     for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
         alive || break
         sleep 0.2
     done
+    # Whatever is left in their process groups (a stuck main process, orphaned pool workers).
     for pid in "${pids[@]}"; do
         kill -KILL -- "-$pid" 2>/dev/null || true
     done

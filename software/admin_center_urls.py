@@ -1,12 +1,14 @@
-app_name = "admin_center"
-from django.http import Http404
+"""The customer admin center (D-M365): Billing > Your products > Software, for the tenant's Global admin."""
 from django.urls import path
-from accounts.permissions import SIGNED_IN, Perm, requires
 
+from . import views_software
 
-@requires(SIGNED_IN)
-def _placeholder(request):
-    raise Http404
-
-
-urlpatterns = [path("admin-center/", _placeholder, name="home"), path("admin-center/billing/software/", _placeholder, name="software")]
+app_name = "admin_center"
+urlpatterns = [
+    path("admin-center/", views_software.admin_center_home, name="home"),
+    path("admin-center/billing/software/", views_software.admin_center_software, name="software"),
+    path("admin-center/billing/software/<str:entitlement_id>/key/", views_software.admin_center_key,
+         name="software_key"),
+    path("admin-center/billing/software/<str:entitlement_id>/links/", views_software.admin_center_link,
+         name="software_link"),
+]

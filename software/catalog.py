@@ -50,10 +50,8 @@ def price_in(currency: str, usd: str, jpy: str) -> Decimal:
 def sample_bytes(name: str, size: int = SAMPLE_SIZE) -> bytes:
     """Deterministic sample bits: the same name always gives the same file and SHA-256."""
     header = f"Sample installation media: {name}\n".encode()
-    blocks, counter = [header], 0
-    while sum(map(len, blocks)) < size:
-        blocks.append(hashlib.sha256(f"{name}:{counter}".encode()).digest())
-        counter += 1
+    seed = hashlib.sha256(name.encode()).digest()
+    blocks = [header] + [hashlib.sha256(seed + n.to_bytes(4, "big")).digest() for n in range(size // 32 + 1)]
     return b"".join(blocks)[:size]
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activitylog.models import Status
-from customers.models import Customer
 from activitylog.services import log_download, log_download_link, log_expire_links, log_software_key
+from customers.models import Customer
 from partnercenter.api import DomainError
 
 from . import keys

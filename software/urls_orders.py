@@ -1,12 +1,11 @@
-from django.http import Http404
 from django.urls import path
 
-from accounts.permissions import Perm, requires
+from . import views_orders
 
-
-@requires(Perm.VIEW_CUSTOMERS)
-def _placeholder(request, *args, **kwargs):
-    raise Http404
-
-
-urlpatterns = [path("customers/<str:tenant_id>/orders/", _placeholder, name="customer_orders")]
+urlpatterns = [
+    path("customers/<str:tenant_id>/add-products/", views_orders.add_products, name="add_products"),
+    path("customers/<str:tenant_id>/orders/", views_orders.customer_orders, name="customer_orders"),
+    path("customers/<str:tenant_id>/orders/<uuid:order_id>/", views_orders.order_detail, name="order_detail"),
+    path("customers/<str:tenant_id>/orders/<uuid:order_id>/confirmation/", views_orders.order_confirmation,
+         name="order_confirmation"),
+]

@@ -1,12 +1,12 @@
-from django.http import Http404
 from django.urls import path
 
-from accounts.permissions import Perm, requires
+from . import views_download, views_software
 
-
-@requires(Perm.VIEW_CUSTOMERS)
-def _placeholder(request, *args, **kwargs):
-    raise Http404
-
-
-urlpatterns = [path("customers/<str:tenant_id>/software/", _placeholder, name="customer_software")]
+urlpatterns = [
+    path("customers/<str:tenant_id>/software/", views_software.customer_software, name="customer_software"),
+    path("customers/<str:tenant_id>/software/<str:entitlement_id>/key/", views_software.reveal_key,
+         name="reveal_key"),
+    path("customers/<str:tenant_id>/software/<str:entitlement_id>/links/", views_software.issue_link,
+         name="issue_link"),
+    path("download/<str:token>/", views_download.download, name="download"),
+]

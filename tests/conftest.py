@@ -64,6 +64,7 @@ def pytest_sessionstart(session):
 def _patch_sqlite_flush():
     """TransactionTestCase empties tables with DELETE on SQLite, which the append-only and ledger
     triggers refuse (as they should). Lift the triggers around that flush only."""
+    import django.db.backends.sqlite3.base  # noqa: F401  (imports operations in the right order)
     from django.db.backends.sqlite3.operations import DatabaseOperations
 
     original = DatabaseOperations.sql_flush

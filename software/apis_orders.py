@@ -1,0 +1,145 @@
+"""GET /v1/offers, POST/GET /v1/customers/{tenantId}/orders, GET .../orders/{orderId} (API.md "Offers", "Orders")."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.http import Http404
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import Perm
+from customers.selectors import customer_get, market_get
+from partnercenter.api import paginated
+from partnercenter.http import client_ip
+from partnercenter.money import to_str
+
+from .models import Offer, OfferPrice, Order
+from .orders import LineRequest, offer_purchasable, order_place
+
+
+def iso_utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def offer_out(offer: Offer, price, market) -> dict:
+    return {
+        "id": offer.id,
+        "name": offer.name,
+        "productType": offer.product_type,
+        "termDuration": offer.term_duration or None,
+        "unitPrice": to_str(price.unit_price, market.currency),
+        "currencyCode": market.currency,
+        "taxInclusive": market.tax_inclusive,
+        "cancellationWindowDays": offer.cancellation_window_days,
+        "isPurchasable": offer_purchasable(offer, market),
+    }
+
+
+def order_line_out(line, currency: str) -> dict:
+    return {
+        "lineItemNumber": line.line_item_number,
+        "offerId": line.offer_id,
+        "friendlyName": line.friendly_name,
+        "quantity": line.quantity,
+        "termDuration": line.term_duration or None,
+        "status": line.status,
+        "unitPrice": to_str(line.unit_price, currency),
+        "subtotal": to_str(line.subtotal, currency),
+        "taxTotal": to_str(line.tax_total, currency),
+        "total": to_str(line.total, currency),
+    }
+
+
+def order_out(order: Order) -> dict:
+    """The API.md Order JSON."""
+    return {
+        "id": str(order.id),
+        "alternateId": order.alternate_id,
+        "referenceCustomerId": str(order.customer_id),
+        "creationDate": iso_utc(order.creation_date),
+        "status": order.status,
+        "currencyCode": order.currency,
+        "lineItems": [order_line_out(line, order.currency) for line in order.lines.all()],
+    }
+
+
+class OfferListApi(APIView):
+    required_perm = Perm.VIEW_CUSTOMERS
+
+    def get(self, request):
+        country = request.query_params.get("country", "")
+        if not country.strip():
+            raise serializers.ValidationError({"country": ["This query parameter is required."]})
+        market = market_get(country)
+        if market is None:
+            raise serializers.ValidationError({"country": ["Unknown country."]})
+        prices = (OfferPrice.objects.filter(market=market, offer__is_active=True).select_related("offer")
+                  .order_by("offer__sort_order", "offer__name", "offer_id"))
+        return paginated(request, prices, lambda price: offer_out(price.offer, price, market))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: no strings ("2"), floats (1.5, 1.0) or booleans."""
+
+    default_error_messages = {"invalid": "A whole number is required."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LineItemIn(serializers.Serializer):
+    lineItemNumber = StrictIntegerField(required=False, min_value=0)
+    offerId = serializers.CharField(max_length=64)
+    quantity = StrictIntegerField()
+
+
+class OrderIn(serializers.Serializer):
+    lineItems = LineItemIn(many=True, allow_empty=False)
+
+
+def orders_of(customer):
+    return Order.objects.filter(customer=customer).prefetch_related("lines")
+
+
+class OrderListApi(APIView):
+    required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.BUY}
+
+    def get(self, request, tenant_id):
+        customer = customer_get(request.user, tenant_id)
+        return paginated(request, orders_of(customer), order_out)
+
+    def post(self, request, tenant_id):
+        customer = customer_get(request.user, tenant_id)
+        body = OrderIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        lines = [LineRequest(offer_id=item["offerId"], quantity=item["quantity"],
+                             line_item_number=item.get("lineItemNumber"))
+                 for item in body.validated_data["lineItems"]]
+        # Django ValidationError ({"lineItems[0].quantity": [...]}) and DomainError (700001) are rendered
+        # by partnercenter.api.exception_handler as 400 with the fields in `data`.
+        order = order_place(actor=request.user, customer=customer, lines=lines, ip=client_ip(request))
+        return Response(order_out(orders_of(customer).get(pk=order.pk)), status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(APIView):
+    """GET one order. Subclassed by cancellations to add PATCH."""
+
+    required_perm = Perm.VIEW_CUSTOMERS
+
+    def get_order(self, request, tenant_id, order_id) -> Order:
+        customer = customer_get(request.user, tenant_id)
+        try:
+            order_uuid = uuid.UUID(str(order_id))
+        except (ValueError, TypeError, AttributeError):
+            raise Http404 from None
+        order = orders_of(customer).select_related("customer__market").filter(pk=order_uuid).first()
+        if order is None:
+            raise Http404
+        return order
+
+    def get(self, request, tenant_id, order_id):
+        return Response(order_out(self.get_order(request, tenant_id, order_id)))

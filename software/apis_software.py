@@ -1,0 +1,89 @@
+"""Entitlements, product keys and download links (API.md "Software entitlements, keys and download links")."""
+from __future__ import annotations
+
+import datetime as dt
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import Perm
+from customers.selectors import customer_get
+from partnercenter.api import paginated
+from partnercenter.http import client_ip
+
+from .downloads import download_link_issue, product_key_reveal, variant_for
+from .selectors import entitlement_get, entitlements_for_customer
+from .views_download import download_uri
+
+ENTITLEMENT_TYPES = ("software",)
+
+
+def _utc(value) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def entitlement_out(entitlement) -> dict:
+    line = entitlement.order_line
+    status_value = ("cancelled" if entitlement.status == "revoked" or line.status == "cancelled"
+                    else line.status)
+    return {
+        "id": str(entitlement.pk),
+        "entitlementType": "software",
+        "productId": entitlement.offer_id,
+        "friendlyName": line.friendly_name or entitlement.offer.name,
+        "quantity": entitlement.quantity,
+        "status": status_value,
+        "referenceOrder": {"id": str(line.order_id), "lineItemId": line.line_item_number},
+        "variants": [{"version": v.version, "language": v.language, "fileType": v.file_type}
+                     for v in entitlement.offer.variants.all()],
+    }
+
+
+class EntitlementListApi(APIView):
+    required_perm = Perm.VIEW_CUSTOMERS
+
+    def get(self, request, tenant_id):
+        customer = customer_get(request.user, tenant_id)
+        kind = request.query_params.get("entitlementType", "software")
+        if kind not in ENTITLEMENT_TYPES:
+            raise serializers.ValidationError({"entitlementType": ["Only 'software' is supported."]})
+        return paginated(request, entitlements_for_customer(customer), entitlement_out)
+
+
+class ProductKeyApi(APIView):
+    required_perm = Perm.SOFTWARE_ACCESS
+
+    def get(self, request, tenant_id, entitlement_id):
+        entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
+        key = product_key_reveal(actor=request.user, entitlement=entitlement, ip=client_ip(request))
+        return Response({"productKey": key})
+
+
+class DownloadLinkIn(serializers.Serializer):
+    version = serializers.CharField(max_length=40)
+    language = serializers.CharField(max_length=10)
+    fileType = serializers.CharField(max_length=40)
+
+
+class DownloadLinkApi(APIView):
+    required_perm = Perm.SOFTWARE_ACCESS
+
+    def post(self, request, tenant_id, entitlement_id):
+        entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
+        body = DownloadLinkIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        variant = variant_for(entitlement, version=data["version"], language=data["language"],
+                              file_type=data["fileType"])
+        issued = download_link_issue(actor=request.user, entitlement=entitlement, variant=variant,
+                                     ip=client_ip(request))
+        link, file = issued.link, variant.file
+        return Response({
+            "uri": download_uri(request, issued.token),
+            "expiresAt": _utc(link.expires_at),
+            "downloadsRemaining": link.max_downloads - link.downloads_used,
+            "fileName": file.file_name,
+            "size": file.size,
+            "sha256": file.sha256,
+        }, status=status.HTTP_201_CREATED)

@@ -1,0 +1,222 @@
+"""The customer's Software tab (D-SW-1..6, D-CAN-7) and the customer admin center's
+Billing > Your products > Software (D-M365). Keys and links come from software.downloads, which
+records every reveal and every link in the activity log."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import SIGNED_IN, Perm, requires
+from accounts.roles import has_perm
+from customers.selectors import customer_get, tenant_for_user
+from partnercenter.api import DomainError
+from partnercenter.http import client_ip
+
+from .downloads import download_link_issue, entitlement_is_usable, product_key_reveal, variant_for
+from .models import Entitlement, OrderLine, Variant
+from .selectors import entitlement_get, entitlements_for_customer
+from .views_download import download_uri
+
+TAB_TEMPLATE = "software/software_tab/tab.html"
+RESULT_TEMPLATE = "software/software_tab/result_page.html"
+ADMIN_BASE = "software/admin_center/base.html"
+PARTNER_BASE = "customers/detail_base.html"
+
+
+@dataclass
+class Row:
+    entitlement: Entitlement
+    usable: bool
+    status: str                 # active / cancelPending / cancelled
+    versions: list[str]
+    languages: list[str]
+    file_types: list[str]
+    selected: dict[str, str]
+    is_open: bool = False
+    submitted: bool = False
+    variant: Variant | None = None
+    order_url: str | None = None
+    cancel_url: str | None = None
+    key_url: str | None = None
+    link_url: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _unique(values) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(value, None)
+    return list(seen)
+
+
+def _row_status(entitlement: Entitlement) -> str:
+    line = entitlement.order_line
+    if entitlement.status == Entitlement.Status.REVOKED or line.status == OrderLine.Status.CANCELLED:
+        return "cancelled"
+    return line.status
+
+
+def _reverse_or_none(name: str, **kwargs) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name: str, url_kwargs: dict,
+               may_cancel: bool = False, link_orders: bool = True) -> list[Row]:
+    """One row per purchase, with its variant choices and (for the selected product, D-SW-2) the chosen
+    variant and the action URLs the user may use."""
+    chosen_id = request.GET.get("entitlement", "")
+    rows = []
+    for entitlement in entitlements:
+        variants = list(entitlement.offer.variants.all())
+        usable = entitlement_is_usable(entitlement)
+        is_chosen = chosen_id == str(entitlement.pk)
+        first = variants[0] if variants else None
+        selected = {
+            "version": request.GET.get("version", "") if is_chosen else (first.version if first else ""),
+            "language": request.GET.get("language", "") if is_chosen else (first.language if first else ""),
+            "file_type": request.GET.get("file_type", "") if is_chosen else (first.file_type if first else ""),
+        }
+        row = Row(entitlement=entitlement, usable=usable, status=_row_status(entitlement),
+                  versions=_unique(v.version for v in variants), languages=_unique(v.language for v in variants),
+                  file_types=_unique(v.file_type for v in variants), selected=selected, is_open=is_chosen,
+                  submitted=is_chosen)
+        if is_chosen:
+            row.variant = next((v for v in variants if v.version == selected["version"]
+                                and v.language == selected["language"] and v.file_type == selected["file_type"]),
+                               None)
+        order = entitlement.order_line.order
+        if link_orders:
+            row.order_url = _reverse_or_none("software:order_detail", tenant_id=entitlement.customer_id,
+                                             order_id=order.pk)
+        if may_cancel and entitlement.order_line.status == OrderLine.Status.ACTIVE \
+                and entitlement.order_line.cancellation_window_days is not None:
+            base = _reverse_or_none("cancellations:cancel", tenant_id=entitlement.customer_id)
+            if base:
+                row.cancel_url = f"{base}?{urlencode({'order': order.pk, 'offer': entitlement.offer_id})}"
+        if may_act and usable:
+            kwargs = {**url_kwargs, "entitlement_id": entitlement.pk}
+            row.key_url = reverse(key_name, kwargs=kwargs)
+            row.link_url = reverse(link_name, kwargs=kwargs)
+        rows.append(row)
+    return rows
+
+
+def _respond(request, fragment: str, context: dict, *, status: int = 200):
+    """htmx gets the <dialog data-autoshow> fragment; a plain form post gets a full page."""
+    if request.htmx:
+        return render(request, fragment, context, status=422 if status >= 400 else status)
+    return render(request, RESULT_TEMPLATE, context, status=status)
+
+
+def key_response(request, entitlement: Entitlement, page: dict):
+    context = {**page, "entitlement": entitlement, "kind": "key"}
+    try:
+        context["product_key"] = product_key_reveal(actor=request.user, entitlement=entitlement,
+                                                    ip=client_ip(request))
+    except DomainError as exc:
+        context["error"] = exc.message
+        return _respond(request, "software/software_tab/_key_dialog.html", context, status=exc.http_status)
+    return _respond(request, "software/software_tab/_key_dialog.html", context)
+
+
+def link_response(request, entitlement: Entitlement, page: dict):
+    context = {**page, "entitlement": entitlement, "kind": "link"}
+    try:
+        variant = variant_for(entitlement, version=request.POST.get("version", ""),
+                              language=request.POST.get("language", ""),
+                              file_type=request.POST.get("file_type", ""))
+        issued = download_link_issue(actor=request.user, entitlement=entitlement, variant=variant,
+                                     ip=client_ip(request))
+    except DomainError as exc:
+        context["error"] = exc.message
+        return _respond(request, "software/software_tab/_link_dialog.html", context, status=exc.http_status)
+    link = issued.link
+    context.update(link=link, variant=variant, file=variant.file, uri=download_uri(request, issued.token),
+                   downloads_remaining=link.max_downloads - link.downloads_used)
+    return _respond(request, "software/software_tab/_link_dialog.html", context)
+
+
+# --- partner: the customer's Software tab ----------------------------------------------------------
+
+def _partner_page(customer) -> dict:
+    return {"customer": customer, "tab": "software", "base_template": PARTNER_BASE,
+            "back_url": reverse("software:customer_software", kwargs={"tenant_id": customer.tenant_id})}
+
+
+@requires(Perm.VIEW_CUSTOMERS)
+def customer_software(request, tenant_id):
+    customer = customer_get(request.user, tenant_id)
+    rows = build_rows(request, entitlements_for_customer(customer),
+                      may_act=has_perm(request.user, Perm.SOFTWARE_ACCESS),
+                      may_cancel=has_perm(request.user, Perm.CANCEL),
+                      key_name="software:reveal_key", link_name="software:issue_link",
+                      url_kwargs={"tenant_id": customer.tenant_id})
+    return render(request, TAB_TEMPLATE, {**_partner_page(customer), "rows": rows,
+                                          "page_url": request.path})
+
+
+@requires(Perm.SOFTWARE_ACCESS)
+@require_POST
+def reveal_key(request, tenant_id, entitlement_id):
+    customer = customer_get(request.user, tenant_id)
+    return key_response(request, entitlement_get(customer, entitlement_id), _partner_page(customer))
+
+
+@requires(Perm.SOFTWARE_ACCESS)
+@require_POST
+def issue_link(request, tenant_id, entitlement_id):
+    customer = customer_get(request.user, tenant_id)
+    return link_response(request, entitlement_get(customer, entitlement_id), _partner_page(customer))
+
+
+# --- customer admin center (D-M365) ----------------------------------------------------------------
+
+def _tenant_or_404(user):
+    tenant = tenant_for_user(user)
+    if tenant is None:
+        raise Http404
+    return tenant
+
+
+def _admin_page(tenant) -> dict:
+    return {"customer": tenant, "base_template": ADMIN_BASE, "back_url": reverse("admin_center:software")}
+
+
+@requires(SIGNED_IN)
+def admin_center_home(request):
+    tenant = tenant_for_user(request.user) if request.user.is_tenant_user else None
+    if tenant is None:
+        return redirect("dashboard")
+    return render(request, "software/admin_center/home.html", {"customer": tenant})
+
+
+@requires(Perm.TENANT_SOFTWARE)
+def admin_center_software(request):
+    tenant = _tenant_or_404(request.user)
+    rows = build_rows(request, entitlements_for_customer(tenant), may_act=True,
+                      key_name="admin_center:software_key", link_name="admin_center:software_link",
+                      url_kwargs={}, link_orders=False)
+    return render(request, "software/admin_center/software.html", {**_admin_page(tenant), "rows": rows,
+                                                                   "page_url": request.path})
+
+
+@requires(Perm.TENANT_SOFTWARE)
+@require_POST
+def admin_center_key(request, entitlement_id):
+    tenant = _tenant_or_404(request.user)
+    return key_response(request, entitlement_get(tenant, entitlement_id), _admin_page(tenant))
+
+
+@requires(Perm.TENANT_SOFTWARE)
+@require_POST
+def admin_center_link(request, entitlement_id):
+    tenant = _tenant_or_404(request.user)
+    return link_response(request, entitlement_get(tenant, entitlement_id), _admin_page(tenant))
