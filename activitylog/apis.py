@@ -14,7 +14,13 @@ from accounts.roles import Perm
 from partnercenter.api import paginated
 
 from .selectors import (
-    MATCH_FIELDS, MATCH_OPERATORS, LogFilter, default_range, records_filter, records_for_user, records_match,
+    MATCH_FIELDS,
+    MATCH_OPERATORS,
+    LogFilter,
+    default_range,
+    records_filter,
+    records_for_user,
+    records_match,
     records_newest_first,
 )
 
@@ -72,7 +78,7 @@ def audit_record_out(record) -> dict:
         "resourceType": record.resource_type,
         "operationType": record.operation_type,
         "operationStatus": record.operation_status,
-        "operationDate": record.operation_date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "operationDate": record.operation_date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "ipAddress": record.ip_address,
         "customizedData": data,
     }

@@ -26,7 +26,7 @@ def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,14 @@ from accounts.permissions import Perm, requires
 
 from .export import CHUNK_SIZE, csv_lines
 from .models import Operation, Resource
-from .selectors import LogFilter, default_range, records_chain_order, records_filter, records_for_user, \
-    records_newest_first
+from .selectors import (
+    LogFilter,
+    default_range,
+    records_chain_order,
+    records_filter,
+    records_for_user,
+    records_newest_first,
+)
 from .services import chain_seal
 
 PAGE_SIZE = 50

@@ -9,6 +9,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +78,7 @@ class InvoiceLine(models.Model):
                            | Q(charge_type="cancelImmediate", total__lte=0, reference__isnull=False)),
                 name="invoiceline_sign_and_reference",
             ),
-            models.CheckConstraint(condition=Q(total=models.F("subtotal") + models.F("tax_total")),
+            models.CheckConstraint(condition=Q(total=Round(models.F("subtotal") + models.F("tax_total"), 2)),
                                    name="invoiceline_total_adds_up"),
         ]
         indexes = [models.Index(fields=["invoice", "posted_at"], name="invoiceline_invoice")]

@@ -1,19 +1,14 @@
-from django.http import Http404
 from django.urls import path
 
-from accounts.roles import Perm
-from accounts.permissions import requires
+from . import views
 
 app_name = "cancellations"
 
-
-@requires(Perm.CANCEL)
-def _placeholder(request, *args, **kwargs):
-    raise Http404
-
-
 urlpatterns = [
-    path("customers/<str:tenant_id>/software/cancel/", _placeholder, name="cancel"),
-    path("support/", _placeholder, name="support_list"),
-    path("support/new/", _placeholder, name="support_new"),
+    path("customers/<str:tenant_id>/software/cancel/", views.cancel, name="cancel"),
+    path("support/", views.support_list, name="support_list"),
+    path("support/new/", views.support_new, name="support_new"),
+    path("support/<uuid:request_id>/", views.support_detail, name="support_detail"),
+    path("support/<uuid:request_id>/attachments/<uuid:attachment_id>/", views.support_attachment,
+         name="support_attachment"),
 ]

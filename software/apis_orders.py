@@ -101,6 +101,24 @@ class OrderIn(serializers.Serializer):
     lineItems = LineItemIn(many=True, allow_empty=False)
 
 
+def field_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as flat field paths, named like the service's: `lineItems[0].quantity`."""
+    out: dict[str, list[str]] = {}
+    items = errors.items() if isinstance(errors, dict) else enumerate(errors)
+    for key, value in items:
+        if isinstance(key, int):
+            name = f"{prefix}[{key}]"
+        elif key == "non_field_errors":
+            name = prefix or key
+        else:
+            name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)):
+            out.update(field_errors(value, name))
+        elif value:
+            out.setdefault(name, []).extend(str(v) for v in value)
+    return out
+
+
 def orders_of(customer):
     return Order.objects.filter(customer=customer).prefetch_related("lines")
 
@@ -115,7 +133,8 @@ class OrderListApi(APIView):
     def post(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         body = OrderIn(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():
+            raise serializers.ValidationError(field_errors(body.errors))
         lines = [LineRequest(offer_id=item["offerId"], quantity=item["quantity"],
                              line_item_number=item.get("lineItemNumber"))
                  for item in body.validated_data["lineItems"]]

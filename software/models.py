@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,7 +145,7 @@ class OrderLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "line_item_number"], name="orderline_unique_number"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
-            models.CheckConstraint(condition=Q(total=F("subtotal") + F("tax_total")), name="orderline_total_adds_up"),
+            models.CheckConstraint(condition=Q(total=Round(F("subtotal") + F("tax_total"), 2)), name="orderline_total_adds_up"),
         ]
 
     def __str__(self) -> str:

@@ -30,3 +30,10 @@ def customer(db):
         return Customer.objects.select_related("market").get(domain=f"{domain_prefix}.onmicrosoft.com")
 
     return get
+
+
+@pytest.fixture
+def northwind(db):
+    from customers.models import Customer
+
+    return Customer.objects.get(domain="northwind.onmicrosoft.com")

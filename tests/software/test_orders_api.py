@@ -106,13 +106,13 @@ def test_tax_inclusive_market_total_is_price_times_quantity(api_for, customer_in
     wingtip = customer_in("AU")
     # when
     response = api_for("sales.agent").post(orders_url(wingtip), {"lineItems": [
-        {"offerId": "WS2022-STD", "quantity": 3}]}, format="json")
+        {"offerId": "WS2022-STD", "quantity": 5}]}, format="json")
     # then
     line = response.json()["lineItems"][0]
     assert line["unitPrice"] == "1624.88"  # 1069.00 × 1.52
-    assert line["total"] == "4874.64"
-    assert line["taxTotal"] == "443.15"  # 4874.64 × 0.1 / 1.1 = 443.149...
-    assert line["subtotal"] == "4431.49"
+    assert line["total"] == "8124.40"
+    assert line["taxTotal"] == "738.58"  # 8124.40 × 0.1 / 1.1 = 738.581...
+    assert line["subtotal"] == "7385.82"
 
 
 @pytest.mark.parametrize("line, field", [

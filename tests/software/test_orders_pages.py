@@ -1,0 +1,131 @@
+"""Add products (catalog → review → submit → confirmation), Order history and order detail pages."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from software.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def add_url(customer, query=""):
+    return reverse("software:add_products", kwargs={"tenant_id": customer.tenant_id}) + query
+
+
+def test_catalog_lists_the_market_offers_with_search_and_type_filter(client_for, fabrikam):
+    # given
+    client = client_for("sales.agent")
+    # when
+    everything = client.get(add_url(fabrikam)).content.decode()
+    searched = client.get(add_url(fabrikam, "?q=SQL")).content.decode()
+    typed = client.get(add_url(fabrikam, "?type=thirdPartySoftwarePlan")).content.decode()
+    # then
+    assert "qty_WS2022-STD" in everything and "qty_AZ-RI-VM-P1Y" in everything and "98000" in everything
+    assert "Prices exclude tax" in everything
+    assert "qty_SQL2022-STD" in searched and "qty_WS2022-STD" not in searched
+    assert "qty_RHEL" in typed and "qty_SUSE-SLES" in typed and "qty_WS2022-STD\"" not in typed
+
+
+def test_reservations_are_hidden_in_china(client_for, customer_in):
+    html = client_for("sales.agent").get(add_url(customer_in("CN"))).content.decode()
+    assert "qty_WS2022-STD" in html and "qty_AZ-RI-VM-P1Y" not in html
+
+
+def test_review_shows_amounts_and_tax_note_then_submit_places_the_order(client_for, fabrikam):
+    # given
+    client = client_for("sales.agent")
+    before = Order.objects.filter(customer=fabrikam).count()
+    # when
+    review = client.post(add_url(fabrikam), {"step": "review", "qty_WS2022-STD": "2", "qty_SQL2022-STD": ""})
+    # then
+    html = review.content.decode()
+    assert review.status_code == 200
+    assert "196000" in html and "19600" in html and "215600" in html and "Prices exclude tax" in html
+    assert 'name="qty_WS2022-STD" value="2"' in html
+    assert Order.objects.filter(customer=fabrikam).count() == before
+    # when
+    submitted = client.post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "2"})
+    # then
+    order = Order.objects.filter(customer=fabrikam).order_by("-creation_date").first()
+    assert Order.objects.filter(customer=fabrikam).count() == before + 1
+    assert submitted.status_code == 302
+    assert submitted["Location"] == reverse("software:order_confirmation",
+                                            kwargs={"tenant_id": fabrikam.tenant_id, "order_id": order.id})
+    confirmation = client.get(submitted["Location"]).content.decode()
+    assert order.alternate_id in confirmation and str(order.id) in confirmation
+    assert [(line.offer_id, line.quantity) for line in order.lines.all()] == [("WS2022-STD", 2)]
+
+
+@pytest.mark.parametrize("country", ["AU", "BR"])
+def test_tax_inclusive_markets_say_so(client_for, customer_in, country):
+    response = client_for("sales.agent").post(add_url(customer_in(country)), {"step": "review", "qty_WS2022-STD": "1"})
+    assert "Prices include tax" in response.content.decode()
+
+
+@pytest.mark.parametrize("quantity", ["-1", "1001", "1.5", "abc", "2e3"])
+def test_a_bad_quantity_is_a_form_error_and_saves_nothing(client_for, fabrikam, quantity):
+    # given
+    before = Order.objects.count()
+    # when
+    for step in ("review", "submit"):
+        response = client_for("sales.agent").post(add_url(fabrikam), {"step": step, "qty_WS2022-STD": quantity})
+        # then
+        assert response.status_code == 400
+        assert "Quantity must be a whole number from 1 to 1000." in response.content.decode()
+    assert Order.objects.count() == before
+
+
+def test_nothing_selected_is_a_form_error(client_for, fabrikam):
+    response = client_for("sales.agent").post(add_url(fabrikam), {"step": "review", "qty_WS2022-STD": "0"})
+    assert response.status_code == 400
+    assert "Enter a quantity for at least one product." in response.content.decode()
+
+
+def test_a_forced_reservation_in_china_shows_the_700001_message(client_for, customer_in):
+    # given
+    litware = customer_in("CN")
+    before = Order.objects.count()
+    # when
+    response = client_for("sales.agent").post(add_url(litware), {"step": "submit", "qty_AZ-RI-VM-P1Y": "1"})
+    # then
+    assert response.status_code == 400
+    assert "is not available in the customer&#x27;s market (CN)" in response.content.decode()
+    assert Order.objects.count() == before
+
+
+@pytest.mark.parametrize("persona, expected", [("sales.agent", 200), ("global.admin", 200),
+                                               ("helpdesk.agent", 403), ("billing.admin", 403)])
+def test_who_can_add_products(client_for, fabrikam, persona, expected):
+    assert client_for(persona).get(add_url(fabrikam)).status_code == expected
+
+
+def test_order_history_and_detail(client_for, fabrikam, place_order):
+    # given
+    order = place_order(fabrikam, "WS2022-STD", ("SQL2022-ENT-P1Y", 2))
+    client = client_for("helpdesk.agent")
+    # when
+    history = client.get(reverse("software:customer_orders", kwargs={"tenant_id": fabrikam.tenant_id}))
+    detail = client.get(reverse("software:order_detail", kwargs={"tenant_id": fabrikam.tenant_id,
+                                                                 "order_id": order.id}))
+    # then
+    assert history.status_code == 200 and detail.status_code == 200
+    html = history.content.decode()
+    assert order.alternate_id in html and "SQL Server 2022 Enterprise" in html and "1845800" in html
+    assert add_url(fabrikam) not in html  # helpdesk cannot buy: no Add products button
+    assert "1738000" in detail.content.decode() and str(order.id) in detail.content.decode()
+    assert add_url(fabrikam) in client_for("sales.agent").get(
+        reverse("software:customer_orders", kwargs={"tenant_id": fabrikam.tenant_id})).content.decode()
+
+
+def test_other_partners_get_404_for_orders_pages(client_for, fabrikam, place_order):
+    # given
+    order = place_order(fabrikam, "WS2022-STD")
+    client = client_for("global.admin@adatum-partner.example")
+    # when
+    urls = [reverse("software:customer_orders", kwargs={"tenant_id": fabrikam.tenant_id}),
+            reverse("software:order_detail", kwargs={"tenant_id": fabrikam.tenant_id, "order_id": order.id}),
+            add_url(fabrikam)]
+    # then
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    assert client.post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "1"}).status_code == 404

@@ -1,0 +1,105 @@
+"""Customer admin center: Billing > Your products > Software (D-M365, D-ROLE-3/4)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from activitylog.models import ActivityRecord, Operation
+from software.models import DownloadLink
+
+pytestmark = pytest.mark.django_db
+
+KEY_FORMAT = re.compile(r"([BCDFGHJKMNPQRTVWXY2346789]{4}-){7}[BCDFGHJKMNPQRTVWXY2346789]{4}")
+FABRIKAM_ADMIN = "admin@fabrikam.onmicrosoft.com"
+FABRIKAM_USER = "user@fabrikam.onmicrosoft.com"
+VARIANT = {"version": "2019", "language": "en-US", "file_type": "x64 ISO"}
+
+
+@pytest.fixture
+def entitlement(fabrikam, place_order):
+    return place_order(fabrikam, "SQL2022-STD").lines.get().entitlement
+
+
+def key_url(entitlement) -> str:
+    return reverse("admin_center:software_key", kwargs={"entitlement_id": entitlement.pk})
+
+
+def link_url(entitlement) -> str:
+    return reverse("admin_center:software_link", kwargs={"entitlement_id": entitlement.pk})
+
+
+def test_global_admin_sees_own_software_with_actions(client_for, entitlement):
+    # when
+    response = client_for(FABRIKAM_ADMIN).get(reverse("admin_center:software"),
+                                             {"entitlement": entitlement.pk, **VARIANT})
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "SQL Server 2022 Standard" in html
+    assert key_url(entitlement) in html
+    assert link_url(entitlement) in html
+
+
+def test_global_admin_reveals_own_key_recorded(client_for, entitlement, user_for, fabrikam):
+    # when
+    response = client_for(FABRIKAM_ADMIN).post(key_url(entitlement))
+    # then
+    assert response.status_code == 200
+    assert KEY_FORMAT.search(response.content.decode())
+    record = ActivityRecord.objects.filter(operation_type=Operation.GET_SOFTWARE_KEY,
+                                           customer_id=fabrikam.tenant_id).latest("operation_date")
+    assert record.user == user_for(FABRIKAM_ADMIN)
+
+
+def test_global_admin_gets_a_download_link(client_for, client, entitlement):
+    # when
+    response = client_for(FABRIKAM_ADMIN).post(link_url(entitlement), VARIANT, HTTP_HX_REQUEST="true")
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    uri = re.search(r'id="download-link" value="([^"]+)"', html).group(1)
+    assert client.get(uri.removeprefix("http://testserver")).status_code == 200
+    assert DownloadLink.objects.filter(entitlement=entitlement).count() == 1
+
+
+def test_plain_tenant_user_is_refused(client_for, entitlement):
+    # given
+    client = client_for(FABRIKAM_USER)
+    # when / then
+    assert client.get(reverse("admin_center:software")).status_code == 403
+    assert client.post(key_url(entitlement)).status_code == 403
+    assert client.post(link_url(entitlement), VARIANT).status_code == 403
+    assert client.get(reverse("admin_center:home")).status_code == 200
+
+
+def test_another_tenants_entitlement_is_404(client_for, entitlement):
+    # given
+    northwind_admin = client_for("admin@northwind.onmicrosoft.com")
+    # when / then
+    assert northwind_admin.post(key_url(entitlement)).status_code == 404
+    assert northwind_admin.post(link_url(entitlement), VARIANT).status_code == 404
+    page = northwind_admin.get(reverse("admin_center:software"))
+    assert page.status_code == 200
+    assert str(entitlement.pk) not in page.content.decode()
+
+
+def test_partner_staff_are_sent_to_their_dashboard_and_refused_the_tenant_page(client_for, entitlement):
+    # given
+    agent = client_for("admin.agent")
+    # when
+    home = agent.get(reverse("admin_center:home"))
+    software = agent.get(reverse("admin_center:software"))
+    # then
+    assert home.status_code == 302
+    assert home["Location"] == reverse("dashboard")
+    assert software.status_code == 403
+
+
+def test_tenant_home_links_to_software(client_for):
+    # when
+    response = client_for(FABRIKAM_ADMIN).get(reverse("admin_center:home"))
+    # then
+    assert response.status_code == 200
+    assert reverse("admin_center:software") in response.content.decode()
