@@ -1,6 +1,8 @@
 """PATCH /v1/customers/{tenantId}/orders/{orderId} — cancel an order or some of its lines (D-CAN-9, API.md)."""
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -30,6 +32,12 @@ class OrderCancelApi(OrderDetailApi):
 
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "PATCH": Perm.CANCEL}
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, tenant_id, order_id):
+        return super().get(request, tenant_id, order_id)
+
+    @extend_schema(request=OrderPatchIn, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
+                                                    409: OpenApiTypes.OBJECT})
     def patch(self, request, tenant_id, order_id):
         order = self.get_order(request, tenant_id, order_id)
         if not isinstance(request.data, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,9 +107,9 @@ def cancellation_process(*, request_id) -> bool:
 def cancellations_sweep(*, older_than: dt.timedelta = dt.timedelta(seconds=20)) -> list[str]:
     """Re-dispatch requests still pending (a lost message, a killed worker). Processing is idempotent."""
     now = timezone.now()
-    stale = list(CancellationRequest.objects.filter(status=CancellationRequest.Status.PENDING,
-                                                    last_dispatched_at__lt=now - older_than)
-                 .values_list("pk", flat=True)[:500])
+    stale = list(CancellationRequest.objects.filter(status=CancellationRequest.Status.PENDING)
+                 .filter(Q(last_dispatched_at__lt=now - older_than) | Q(last_dispatched_at__isnull=True))
+                 .order_by("created_at").values_list("pk", flat=True)[:500])
     if stale:
         CancellationRequest.objects.filter(pk__in=stale).update(last_dispatched_at=now)
         for pk in stale:

@@ -18,14 +18,20 @@ from accounts.permissions import Perm, requires
 from customers.selectors import customer_get, customer_search, customers_for_user
 from partnercenter.api import DomainError
 from partnercenter.http import client_ip
+from partnercenter.money import to_str
 from software.models import Order, OrderLine
 
 from .credits import Credit, credit_compute, days_left
 from .forms import IMPORTANT, CancelForm, SupportRequestForm
 from .services import cancellation_request
-from .support import (SupportDetails, attachment_path, support_attachment_get, support_request_create,
-                      support_request_get, support_requests_for_user)
-
+from .support import (
+    SupportDetails,
+    attachment_path,
+    support_attachment_get,
+    support_request_create,
+    support_request_get,
+    support_requests_for_user,
+)
 
 # --- the cancel dialog -------------------------------------------------------------------------
 
@@ -120,7 +126,7 @@ def cancel(request, tenant_id):
     if passed:
         support_url = reverse("cancellations:support_new") + "?" + urlencode(
             {"customer": str(customer.tenant_id), "order": str(chosen.pk),
-             "amount": f"{passed.credit.total} {chosen.currency}"})
+             "amount": f"{to_str(passed.credit.total, chosen.currency)} {chosen.currency}"})
     context = {
         "customer": customer, "tab": "software", "form": form, "orders": orders, "order": chosen,
         "offer_id": offer_id, "product": lines[0].friendly_name if lines and offer_id else "",

@@ -1,7 +1,9 @@
 """Rules enforced by the database itself (triggers), for SQLite and PostgreSQL.
 
-Each app lists its guards in `<app>/dbguards.py` and installs them from a migration. Tests that
-empty tables between cases (TransactionTestCase's flush) lift them around the flush only.
+Each app lists its guards in `<app>/dbguards.py`, installs them from a migration and again after
+every migrate (`reinstall_after_migrate`): on SQLite a migration that rebuilds a table drops its
+triggers. Tests that empty tables between cases (TransactionTestCase's flush) lift them around the
+flush only.
 """
 from __future__ import annotations
 
@@ -38,8 +40,17 @@ def uninstall(connection, guards: list[Guard]) -> None:
                 cursor.execute(sql)
 
 
-def all_guards() -> list[Guard]:
-    from activitylog.dbguards import GUARDS as activity
-    from billing.dbguards import GUARDS as billing
+def reinstall_after_migrate(app_config, guards: list[Guard]) -> None:
+    """Connect a post_migrate handler that (re)installs `guards` once their tables exist."""
+    from django.db import connections
+    from django.db.models.signals import post_migrate
 
-    return activity + billing
+    def handler(sender, using="default", **kwargs):
+        connection = connections[using]
+        tables = set(connection.introspection.table_names())
+        present = [guard for guard in guards if guard.table in tables]
+        if present:
+            install(connection, present)
+
+    post_migrate.connect(handler, sender=app_config, weak=False,
+                         dispatch_uid=f"dbguards-{app_config.label}")

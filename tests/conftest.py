@@ -10,7 +10,8 @@ from urllib.parse import urlparse
 import pytest
 from django.core.management import call_command
 
-from partnercenter import dbguards
+from activitylog.dbguards import GUARDS as ACTIVITY_GUARDS
+from billing.dbguards import GUARDS as BILLING_GUARDS
 
 DEMO_PASSWORD = "Test-password-1"
 CONTOSO = "contoso-partner.example"
@@ -73,7 +74,7 @@ def _patch_sqlite_flush():
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        guards = dbguards.all_guards()
+        guards = ACTIVITY_GUARDS + BILLING_GUARDS
         drop = [sql for guard in guards for sql in guard.drop_sql("sqlite")]
         create = [sql for guard in guards for sql in guard.create_sql("sqlite")]
         return drop + list(statements) + create

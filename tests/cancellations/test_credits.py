@@ -102,8 +102,8 @@ def test_credit_across_a_leap_year_uses_366_days(customer, domain):
 
 
 def test_order_place_charges_what_the_credit_tests_assume(order_on, customer):
-    # given / when a real order in JPY and USD
-    for domain in ("fabrikam", "northwind"):
+    # given / when a real order in each currency
+    for domain in CUSTOMERS:
         buyer = customer(domain)
         line = order_on(dt.date(2027, 3, 1), buyer, ("SQL2022-ENT-P1Y", 2)).lines.get()
         # then the stored amounts and term match the in-memory line used above

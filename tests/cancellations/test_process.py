@@ -158,3 +158,15 @@ def test_request_queues_the_task_on_commit(place_order, fabrikam, user_for, djan
             # then nothing is queued before the commit
             delay.assert_not_called()
     delay.assert_called_once_with(str(request.pk))
+
+
+def test_sweep_also_picks_up_never_dispatched_rows_oldest_first(place_order, fabrikam, user_for):
+    # given two pending requests, the older one never dispatched (last_dispatched_at empty)
+    first = cancellation_request(actor=user_for("admin.agent"), order=place_order(fabrikam, "WS2022-STD"))
+    second = cancellation_request(actor=user_for("admin.agent"), order=place_order(fabrikam, "WS2022-DC"))
+    CancellationRequest.objects.filter(pk=first.pk).update(last_dispatched_at=None)
+    # when the sweep runs
+    with mock.patch("cancellations.tasks.process_cancellation.delay"):
+        swept = cancellations_sweep(older_than=dt.timedelta(0))
+    # then both are re-dispatched, oldest first
+    assert swept == [str(first.pk), str(second.pk)]
