@@ -30,12 +30,22 @@ def record_row(record) -> list[str]:
     return [str(record.chain_position), record.previous_hash, record.hash] + [fields[name] for name in HASHED_FIELDS]
 
 
+LINES_PER_CHUNK = 500
+
+
 def csv_lines(records: Iterable) -> Iterator[str]:
-    """The header row, then one line per record; `records` should be a lazy iterator (constant memory)."""
+    """The header row, then the records' lines, LINES_PER_CHUNK lines per yielded string (one write per
+    chunk instead of one per record); `records` should be a lazy iterator (constant memory)."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(COLUMNS)
+    batch: list[str] = []
     for record in records:
-        yield writer.writerow(record_row(record))
+        batch.append(writer.writerow(record_row(record)))
+        if len(batch) >= LINES_PER_CHUNK:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 # --- checking an export -------------------------------------------------------------------------

@@ -96,9 +96,11 @@ def download_link_issue(*, actor, entitlement: Entitlement, variant: Variant, ip
 
 
 def link_for_token(token: str) -> DownloadLink:
-    link = (DownloadLink.objects
-            .select_related("entitlement__customer", "entitlement__offer", "entitlement__order_line", "variant__file")
-            .filter(token_hash=token_hash(token)).first())
+    # token_hash is unique: no ORDER BY (first() would sort by the model's ordering for nothing).
+    link = next(iter(DownloadLink.objects
+                     .select_related("entitlement__customer", "entitlement__offer", "entitlement__order_line",
+                                     "variant__file")
+                     .filter(token_hash=token_hash(token)).order_by()[:1]), None)
     if link is None:
         raise UnknownLink
     return link
@@ -108,11 +110,14 @@ def link_is_live(link: DownloadLink, now: dt.datetime) -> bool:
     return link.status == DownloadLink.Status.ACTIVE and link.expires_at > now
 
 
-def download_start(*, token: str, counted: bool, ip: str | None = None) -> DownloadLink:
+def download_start(*, token: str, counted: bool, ip: str | None = None,
+                   link: DownloadLink | None = None) -> DownloadLink:
     """Authorise a transfer. `counted` (a GET from byte 0, D-SW-8) takes one of the link's downloads with a
     single conditional UPDATE; a HEAD or resumed range only needs a live link. Raises UnknownLink (404)
-    or NoLongerAvailable (410)."""
-    link = link_for_token(token)
+    or NoLongerAvailable (410). `link`: the link_for_token(token) the caller already loaded (saves a query;
+    the conditional UPDATE decides, so a stale copy cannot over-count)."""
+    if link is None or link.token_hash != token_hash(token):
+        link = link_for_token(token)
     now = timezone.now()
     entitlement = link.entitlement
     if not counted:

@@ -127,7 +127,7 @@ def download(request, token: str):
     if path is not None and not path.is_file():
         raise Http404  # the bits are missing on this server: don't take a download for nothing
     try:
-        download_start(token=token, counted=counted, ip=client_ip(request))
+        download_start(token=token, counted=counted, ip=client_ip(request), link=link)
     except UnknownLink:
         return _not_found(request)
     except NoLongerAvailable as exc:

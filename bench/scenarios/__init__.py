@@ -1,0 +1,1 @@
+"""B1..B7: each module has `run(ctx) -> list[Row]`."""
