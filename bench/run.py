@@ -36,6 +36,8 @@ class Context:
     def __init__(self, *, scale: str, out: Path, info: dict, server_env: dict):
         self.scale, self.out, self.info, self.server_env = scale, out, info, server_env
         self.root = ROOT
+        self.logs = ROOT / "var" / "bench" / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
         self.warmup, self.samples = (5, 30) if scale == "full" else (2, 8)
         self.portal_server: Server | None = None
         self.typical_invoice = None
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(scale=args.scale, out=out, info=info, server_env=server_env)
     import importlib
 
-    with Server("partnercenter.wsgi:application", env=server_env, log_path=out / "gunicorn.log") as portal:
+    with Server("partnercenter.wsgi:application", env=server_env, log_path=ctx.logs / "gunicorn.log") as portal:
         ctx.portal_server = portal
         for module_name in SCENARIOS:
             key = module_name[:2].upper()

@@ -158,9 +158,7 @@ def download_links_expire(*, now: dt.datetime | None = None) -> int:
         groups = (DownloadLink.objects.filter(status=DownloadLink.Status.EXPIRED, closed_at=now)
                   .values("entitlement__customer").annotate(n=Count("id")))
         customers = Customer.objects.in_bulk([g["entitlement__customer"] for g in groups])
-        for group in groups:
-            customer = customers[group["entitlement__customer"]]
-            log_expire_links(partner_id=customer.partner_id, customer=customer, count=group["n"], at=now)
+        log_expire_links(expired=[(customers[g["entitlement__customer"]], g["n"]) for g in groups], at=now)
     return count
 
 

@@ -188,10 +188,14 @@ class DownloadLink(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="download_links")
-    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    # Fewer indexes = cheaper expiry UPDATEs over millions of links: (entitlement, -created_at) below
+    # covers the entitlement look-ups; variants and users are never deleted while links refer to them.
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="download_links",
+                                    db_index=False)
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+", db_index=False)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     max_downloads = models.PositiveIntegerField(default=50)

@@ -45,7 +45,10 @@ def test_demo_world_is_exactly_the_contract():
 
 
 def run_manage(*args, **env):
-    environment = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    # A production process starts without the test run's own switches (DEBUG, the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE).
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     environment.update({"DJANGO_SETTINGS_MODULE": "partnercenter.settings.production", **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
                           text=True, timeout=120)

@@ -103,7 +103,7 @@ def _counter_sum() -> int:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(SUM(n), 0) FROM bench_counter")
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def run(ctx) -> list[Row]:
@@ -131,7 +131,7 @@ def run(ctx) -> list[Row]:
     portal = ctx.portal_server
     rounds: list[dict] = []
     with Server("bench.bare_wsgi:application", env=ctx.server_env | {"DJANGO_SETTINGS_MODULE": "bench.bare_settings"},
-                log_path=ctx.out / "gunicorn-bare.log") as bare:
+                log_path=ctx.logs / "gunicorn-bare.log") as bare:
         # warm both (every worker imports, connects and compiles templates)
         warm_dl = load(portal.port, download_paths, seconds=1.0, max_requests=400)
         warm_bare = load(bare.port, bare_paths, seconds=1.0, max_requests=400)

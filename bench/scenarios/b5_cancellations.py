@@ -34,7 +34,7 @@ def run(ctx) -> list[Row]:
                                        creation_date__gte=timezone.now() - timezone.timedelta(days=45))
                   .exclude(customer_id__in=[ctx.info["big_customer"], ctx.info["two_customer"]])
                   .select_related("customer").order_by("-creation_date")[:n])
-    worker_log = open(ctx.out / "celery-worker.log", "ab")  # noqa: SIM115
+    worker_log = open(ctx.logs / "celery-worker.log", "ab")  # noqa: SIM115
     worker = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "partnercenter", "worker", "-c", "2",
                                "--loglevel", "warning", "--without-mingle", "--without-gossip", "-n",
                                "bench@%h"], cwd=ctx.root, env=ctx.server_env, stdout=worker_log, stderr=worker_log)
