@@ -7,6 +7,8 @@ import re
 import uuid
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -87,6 +89,7 @@ def audit_record_out(record) -> dict:
 class AuditRecordListApi(APIView):
     required_perm = Perm.READ_ACTIVITY_LOG
 
+    @extend_schema(operation_id="auditrecords_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("startDate", str, required=False), OpenApiParameter("endDate", str, required=False), OpenApiParameter("filter", str, required=False)])
     def get(self, request):
         default_start, default_end = default_range()
         start = parse_day(request.query_params.get("startDate"), default_start, "startDate")

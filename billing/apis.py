@@ -1,6 +1,8 @@
 """GET /v1/invoices, /v1/invoices/{invoiceId}, /v1/invoices/{invoiceId}/lineitems (API.md "Invoices")."""
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -52,6 +54,7 @@ def invoice_line_out(line: InvoiceLine) -> dict:
 class InvoiceListApi(APIView):
     required_perm = Perm.READ_INVOICES
 
+    @extend_schema(operation_id="invoices_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request):
         return paginated(request, invoices_for_user(request.user), invoice_out)
 
@@ -59,6 +62,7 @@ class InvoiceListApi(APIView):
 class InvoiceDetailApi(APIView):
     required_perm = Perm.READ_INVOICES
 
+    @extend_schema(operation_id="invoices_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request, invoice_id):
         return Response(invoice_out(invoice_get(request.user, invoice_id)))
 
@@ -66,6 +70,7 @@ class InvoiceDetailApi(APIView):
 class InvoiceLineListApi(APIView):
     required_perm = Perm.READ_INVOICES
 
+    @extend_schema(operation_id="invoices_lineitems_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request, invoice_id):
         invoice = invoice_get(request.user, invoice_id)
         return paginated(request, invoice_lines(invoice), invoice_line_out)

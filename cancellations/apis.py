@@ -32,11 +32,11 @@ class OrderCancelApi(OrderDetailApi):
 
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "PATCH": Perm.CANCEL}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="orders_get", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, tenant_id, order_id):
         return super().get(request, tenant_id, order_id)
 
-    @extend_schema(request=OrderPatchIn, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="orders_cancel", request=OrderPatchIn, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
                                                     409: OpenApiTypes.OBJECT})
     def patch(self, request, tenant_id, order_id):
         order = self.get_order(request, tenant_id, order_id)

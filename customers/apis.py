@@ -1,5 +1,7 @@
 """GET/POST /v1/customers, GET /v1/customers/{tenantId} (API.md "Customers")."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,10 +54,12 @@ FIELD_PATHS = {"companyName": "companyProfile.companyName", "domain": "companyPr
 class CustomerListApi(APIView):
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.CREATE_CUSTOMER}
 
+    @extend_schema(operation_id="customers_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("q", str, required=False)])
     def get(self, request):
         qs = customer_search(customers_for_user(request.user), request.query_params.get("q", ""))
         return paginated(request, qs, customer_out)
 
+    @extend_schema(operation_id="customers_create", request=CustomerIn, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def post(self, request):
         body = CustomerIn(data=request.data)
         body.is_valid(raise_exception=True)
@@ -74,5 +78,6 @@ class CustomerListApi(APIView):
 class CustomerDetailApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
+    @extend_schema(operation_id="customers_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request, tenant_id):
         return Response(customer_out(customer_get(request.user, tenant_id)))

@@ -5,6 +5,8 @@ import datetime as dt
 import uuid
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -68,6 +70,7 @@ def order_out(order: Order) -> dict:
 class OfferListApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
+    @extend_schema(operation_id="offers_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("country", str, required=True)])
     def get(self, request):
         country = request.query_params.get("country", "")
         if not country.strip():
@@ -126,10 +129,12 @@ def orders_of(customer):
 class OrderListApi(APIView):
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.BUY}
 
+    @extend_schema(operation_id="orders_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         return paginated(request, orders_of(customer), order_out)
 
+    @extend_schema(operation_id="orders_create", request=OrderIn, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def post(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         body = OrderIn(data=request.data)
@@ -160,5 +165,6 @@ class OrderDetailApi(APIView):
             raise Http404
         return order
 
+    @extend_schema(operation_id="orders_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request, tenant_id, order_id):
         return Response(order_out(self.get_order(request, tenant_id, order_id)))

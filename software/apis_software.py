@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,6 +45,7 @@ def entitlement_out(entitlement) -> dict:
 class EntitlementListApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
+    @extend_schema(operation_id="entitlements_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("entitlementType", str, required=False)])
     def get(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         kind = request.query_params.get("entitlementType", "software")
@@ -54,6 +57,7 @@ class EntitlementListApi(APIView):
 class ProductKeyApi(APIView):
     required_perm = Perm.SOFTWARE_ACCESS
 
+    @extend_schema(operation_id="entitlements_productkey_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def get(self, request, tenant_id, entitlement_id):
         entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
         key = product_key_reveal(actor=request.user, entitlement=entitlement, ip=client_ip(request))
@@ -69,6 +73,7 @@ class DownloadLinkIn(serializers.Serializer):
 class DownloadLinkApi(APIView):
     required_perm = Perm.SOFTWARE_ACCESS
 
+    @extend_schema(operation_id="entitlements_downloadlinks_create", request=DownloadLinkIn, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     def post(self, request, tenant_id, entitlement_id):
         entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
         body = DownloadLinkIn(data=request.data)

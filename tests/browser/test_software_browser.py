@@ -24,10 +24,10 @@ def test_admin_agent_sees_the_customer_list(signed_in_page, live_server, screens
 
 def test_software_tab_get_key_copy_link_and_download(signed_in_page, live_server, screenshot, tmp_path):
     # given
+    from accounts.models import User
     from customers.models import Customer
     from software.models import Entitlement
     from software.orders import LineRequest, order_place
-    from accounts.models import User
 
     fabrikam = Customer.objects.get(domain="fabrikam.onmicrosoft.com")
     agent = User.objects.get(email="admin.agent@contoso-partner.example")
