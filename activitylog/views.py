@@ -9,13 +9,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Perm, requires
+from partnercenter.paging import CappedPaginator
 
 from .export import CHUNK_SIZE, csv_lines
 from .models import Operation, Resource
@@ -85,7 +85,7 @@ def log(request):
     log_filter = form.log_filter()
     qs = records_newest_first(records_filter(records_for_user(request.user), log_filter))
     # One COUNT serves the pager and the export button ("Export N records").
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "activitylog/log.html", {
         "form": form, "page_obj": page, "log_filter": log_filter, "export_query": _query(log_filter),
     })
