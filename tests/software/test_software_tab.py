@@ -12,23 +12,12 @@ from django.urls import reverse
 from activitylog.models import ActivityRecord, Operation
 from cancellations.services import cancellation_process, cancellation_request
 from software.models import DownloadLink
+from tests.software.conftest import KEY_PATTERN, PARTNER_USERS
 
 pytestmark = pytest.mark.django_db
 
-KEY_FORMAT = re.compile(r"([BCDFGHJKMNPQRTVWXY2346789]{4}-){7}[BCDFGHJKMNPQRTVWXY2346789]{4}")
-PARTNER_USERS = ["admin.agent", "sales.agent", "helpdesk.agent", "global.admin", "billing.admin", "account.admin",
-                 "referral.admin", "marketing.admin"]
+KEY_FORMAT = re.compile(KEY_PATTERN)
 VARIANT = {"version": "2022", "language": "ja-JP", "file_type": "x64 ISO"}
-
-
-@pytest.fixture
-def order(fabrikam, place_order):
-    return place_order(fabrikam, "WS2022-STD", ("SQL2022-ENT-P1Y", 2))
-
-
-@pytest.fixture
-def entitlement(order):
-    return order.lines.get(line_item_number=0).entitlement
 
 
 def tab_url(customer) -> str:
