@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,13 +22,12 @@ from activitylog.models import ActivityRecord, Operation, Status
 from billing.models import Invoice, InvoiceLine
 from partnercenter.money import to_str
 from software.models import DownloadLink, Order, OrderLine
+from software.selectors import links_needing_attention as expiring_links
 
 from .credits import days_left
 from .models import CancellationRequest, SupportRequest
 
 WINDOW_SOON_DAYS = 7       # a cancellation window closing within this many days needs attention
-LINK_EXPIRY_DAYS = 2       # a download link expiring within this many days needs attention
-LINK_FEW_DOWNLOADS = 5     # ... or with fewer downloads left than this
 ROW_LIMIT = 20             # rows shown per attention list
 CHART_MONTHS = 12
 CHART_DAYS = 30
@@ -62,15 +61,10 @@ def windows_closing(partner, today: dt.date) -> list[WindowRow]:
 
 
 def links_needing_attention(partner, now: dt.datetime) -> list[DownloadLink]:
-    """Active links expiring within LINK_EXPIRY_DAYS, or with fewer than LINK_FEW_DOWNLOADS downloads left."""
-    soon = now + dt.timedelta(days=LINK_EXPIRY_DAYS)
-    few = Q(max_downloads__lt=F("downloads_used") + LINK_FEW_DOWNLOADS)
-    return list(DownloadLink.objects
-                .filter(entitlement__customer__partner=partner, status=DownloadLink.Status.ACTIVE, expires_at__gt=now)
-                .filter(Q(expires_at__lte=soon) | few)
-                .annotate(downloads_left=F("max_downloads") - F("downloads_used"))
-                .select_related("entitlement__customer", "entitlement__order_line__order", "variant")
-                .order_by("expires_at")[:ROW_LIMIT])
+    """The partner's links expiring within 2 days or with fewer than 5 downloads left (software.selectors)."""
+    links = DownloadLink.objects.filter(entitlement__customer__partner=partner)
+    return list(expiring_links(links, now)
+                .select_related("entitlement__customer", "entitlement__order_line__order", "variant")[:ROW_LIMIT])
 
 
 def cancellations_processing(partner) -> list[CancellationRequest]:

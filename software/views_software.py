@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from partnercenter.api import DomainError
 from partnercenter.http import client_ip
 
 from .downloads import download_link_issue, entitlement_is_usable, product_key_reveal, variant_for
-from .models import Entitlement, OrderLine, Variant
-from .selectors import entitlement_get, entitlements_for_customer
+from .models import DownloadLink, Entitlement, OrderLine, Variant
+from .selectors import entitlement_get, entitlements_for_customer, links_needing_attention
 from .views_download import download_uri
 
 TAB_TEMPLATE = "software/software_tab/tab.html"
@@ -195,7 +196,19 @@ def admin_center_home(request):
     tenant = tenant_for_user(request.user) if request.user.is_tenant_user else None
     if tenant is None:
         return redirect("dashboard")
-    return render(request, "software/admin_center/home.html", {"customer": tenant})
+    context = {"customer": tenant, "products": None}
+    if has_perm(request.user, Perm.TENANT_SOFTWARE):
+        # Their software, with the links that need attention (expiring in 2 days or < 5 downloads left).
+        now = timezone.now()
+        soon = list(links_needing_attention(DownloadLink.objects.filter(entitlement__customer=tenant), now)
+                    .select_related("variant"))
+        by_entitlement: dict = {}
+        for link in soon:
+            by_entitlement.setdefault(link.entitlement_id, []).append(link)
+        context["products"] = [(entitlement, by_entitlement.get(entitlement.pk, []))
+                               for entitlement in entitlements_for_customer(tenant)]
+        context["expiring_count"] = len(soon)
+    return render(request, "software/admin_center/home.html", context)
 
 
 @requires(Perm.TENANT_SOFTWARE)
