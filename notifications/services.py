@@ -73,8 +73,10 @@ def email_send(email_id: int) -> bool:
         Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(
             status=Email.Status.PENDING, attempts=email.attempts + 1)
         raise
+    # Once sent, the body is dropped: a "Send to customer" email carries a bearer download link, and the
+    # database otherwise keeps only link hashes.
     Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(
-        status=Email.Status.SENT, sent_at=timezone.now(), attempts=email.attempts + 1)
+        status=Email.Status.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, body_text="", body_html="")
     return True
 
 

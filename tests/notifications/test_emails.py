@@ -137,3 +137,42 @@ def test_the_reminder_job_sends_one_email_per_purchase_even_when_run_twice(fabri
     assert {m.to[0] for m in reminders} == {agent.email for agent in agents}
     assert Reminder.objects.count() == 2
     assert "/software/cancel/?order=" in reminders[0].body
+
+
+def test_send_to_customer_emails_a_link_to_the_global_admin_and_records_it(fabrikam, place_order, client_for):
+    from django.urls import reverse
+
+    from activitylog.models import ActivityRecord, Operation
+    from software.models import DownloadLink
+
+    # given a purchase on Fabrikam's Software tab
+    entitlement = place_order(fabrikam, "WS2022-STD").lines.get().entitlement
+    emails_send_pending()
+    mail.outbox.clear()
+    url = reverse("software:send_link", kwargs={"tenant_id": fabrikam.tenant_id, "entitlement_id": entitlement.pk})
+    # when the Admin agent presses Send to customer for the Japanese ISO
+    response = client_for("admin.agent").post(url, {"version": "2022", "language": "ja-JP",
+                                                    "file_type": "x64 ISO"})
+    emails_send_pending()
+    # then the tenant's Global admin got a working link, and the send is in the activity log
+    assert response.status_code == 200
+    [message] = mail.outbox
+    assert message.to == ["admin@fabrikam.onmicrosoft.com"]
+    token = message.body.split("/download/")[1].split("/")[0]
+    link = DownloadLink.objects.get(entitlement=entitlement)
+    from software.downloads import token_hash
+
+    assert link.token_hash == token_hash(token) and link.variant.language == "ja-JP"
+    record = ActivityRecord.objects.filter(operation_type=Operation.SEND_DOWNLOAD_LINK).latest("id")
+    assert record.details["Recipient"] == "admin@fabrikam.onmicrosoft.com"
+    # and the sent email's body (holding the bearer link) is no longer stored
+    assert Email.objects.get(key__startswith="download-link:").body_text == ""
+
+
+def test_a_sales_agent_cannot_send_links(fabrikam, place_order, client_for):
+    from django.urls import reverse
+
+    entitlement = place_order(fabrikam, "WS2022-STD").lines.get().entitlement
+    url = reverse("software:send_link", kwargs={"tenant_id": fabrikam.tenant_id, "entitlement_id": entitlement.pk})
+    response = client_for("sales.agent").post(url, {"version": "2022", "language": "ja-JP", "file_type": "x64 ISO"})
+    assert response.status_code == 403
