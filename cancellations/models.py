@@ -95,3 +95,13 @@ class SupportAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Reminder(models.Model):
+    """"Cancellation window closes in 3 days" was sent for this purchase: the row makes it once (issue 8)."""
+
+    order_line = models.OneToOneField("software.OrderLine", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"reminder for line {self.order_line_id}"

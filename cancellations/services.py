@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -11,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from activitylog.services import log_cancel_order, log_create_credit
 from billing.services import charge_for, credit_post
+from notifications.services import email_queue
 from partnercenter.api import DomainError
+from partnercenter.money import to_str
 from software.downloads import links_revoke_for_entitlements
 from software.models import Entitlement, Order, OrderLine
 
@@ -85,9 +88,12 @@ def cancellation_process(*, request_id) -> bool:
             status=Entitlement.Status.REVOKED, revoked_at=now)
         links_revoke_for_entitlements(entitlement_ids=entitlement_ids, now=now)
         cancel_date = request.created_at.astimezone(dt.UTC).date()
+        credited = Decimal(0)
         for line in lines:
             charge = charge_for(order_id=order.id, line_item_number=line.line_item_number)
             credit = credit_compute(line, cancel_date, order.currency)
+            if charge is not None:
+                credited += credit.total
             if charge is not None:
                 credit_line, created = credit_post(partner_id=order.partner_id, charge=charge, at=now,
                                                    subtotal=credit.subtotal, tax=credit.tax, total=credit.total)
@@ -101,6 +107,11 @@ def cancellation_process(*, request_id) -> bool:
             Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
         CancellationRequest.objects.filter(pk=request.pk).update(
             status=CancellationRequest.Status.COMPLETED, completed_at=now, attempts=request.attempts + 1)
+        if request.requested_by is not None:
+            email_queue(key=f"cancellation-confirmation:{request.pk}:{request.requested_by_id}",
+                        user=request.requested_by, template="notifications/cancellation_confirmation",
+                        context={"customer": request.customer, "order": order, "lines": lines,
+                                 "credit": to_str(credited, order.currency)})
     return True
 
 

@@ -12,3 +12,10 @@ def process_cancellation(request_id: str) -> bool:
 @shared_task
 def sweep_cancellations() -> int:
     return len(cancellations_sweep())
+
+
+@shared_task
+def send_window_reminders() -> int:
+    from .reminders import window_reminders_send
+
+    return window_reminders_send()

@@ -1,4 +1,4 @@
-"""Partner pages: the dashboard, the customer list, the create form and the customer's Account tab."""
+"""Partner pages: the customer list, the create form and the customer's Account tab."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,13 +13,6 @@ from .selectors import customer_get, customer_search, customers_for_user
 from .services import customer_create
 
 PAGE_SIZE = 25
-
-
-@requires(Perm.VIEW_CUSTOMERS)
-def dashboard(request):
-    customers = customers_for_user(request.user)
-    return render(request, "customers/dashboard.html", {"customer_count": customers.count(),
-                                                        "recent_customers": customers.order_by("-created_at")[:5]})
 
 
 @requires(Perm.VIEW_CUSTOMERS)

@@ -15,4 +15,7 @@ app.conf.beat_schedule = {
     "sweep-cancellations": {"task": "cancellations.tasks.sweep_cancellations", "schedule": 30.0},
     "close-invoices": {"task": "billing.tasks.close_invoices", "schedule": crontab(minute="5")},
     "seal-activity-log": {"task": "activitylog.tasks.seal_activity_log", "schedule": 10.0},
+    "cancellation-window-reminders": {"task": "cancellations.tasks.send_window_reminders",
+                                      "schedule": crontab(hour="7", minute="0")},
+    "sweep-emails": {"task": "notifications.tasks.sweep_emails", "schedule": 60.0},
 }

@@ -35,12 +35,12 @@ urlpatterns = [
     path("v1/", include((api_v1, "api"))),
     path("", include("accounts.urls")),
     path("", include("customers.urls")),
-    path("", include("customers.dashboard_urls")),
     path("", include("software.urls")),
     path("", include("software.admin_center_urls")),
     path("", include("billing.urls")),
     path("", include("activitylog.urls")),
     path("", include("cancellations.urls")),
+    path("", include("cancellations.home_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -171,3 +171,29 @@ def links_revoke_for_entitlements(*, entitlement_ids: list, now: dt.datetime) ->
 __all__ = ["LINK_LIFETIME", "LINK_MAX_DOWNLOADS", "NoLongerAvailable", "UnknownLink", "product_key_reveal",
            "download_link_issue", "download_start", "download_links_expire", "links_revoke_for_entitlements",
            "variant_for", "IssuedLink", "entitlement_is_usable"]
+
+
+def download_link_send(*, actor, entitlement: Entitlement, variant: Variant, uri_for, ip: str | None = None) -> list:
+    """Send to customer (issue 8): issue a fresh link and email it to the tenant's Global admins, each send
+    recorded as `send_download_link`; the emails go out after commit. Returns the recipients."""
+    from accounts.models import User
+    from accounts.roles import Role
+    from activitylog.services import log_send_download_link
+    from notifications.services import email_queue
+
+    recipients = list(User.objects.filter(tenant_membership__customer=entitlement.customer, is_active=True,
+                                          role_assignments__role=Role.TENANT_GLOBAL_ADMIN).distinct())
+    if not recipients:
+        raise DomainError(_("This customer has no Global admin to send the link to."), code="700003",
+                          http_status=409)
+    with transaction.atomic():
+        issued = download_link_issue(actor=actor, entitlement=entitlement, variant=variant, ip=ip)
+        link = issued.link
+        for user in recipients:
+            email_queue(key=f"download-link:{link.pk}:{user.pk}", user=user, template="notifications/download_link",
+                        context={"customer": entitlement.customer, "product": entitlement.offer.name,
+                                 "variant": variant, "file": variant.file, "uri": uri_for(issued.token),
+                                 "expires": link.expires_at, "max_downloads": link.max_downloads})
+            log_send_download_link(actor=actor, customer=entitlement.customer, order_id=_order_id(entitlement),
+                                   product=entitlement.offer.name, recipient=user.email, ip=ip)
+    return recipients

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from activitylog.services import log_create_order
 from billing.services import LineSnapshot, charge_post
+from notifications.services import email_queue
 from partnercenter.api import DomainError
-from partnercenter.money import line_amounts
+from partnercenter.money import line_amounts, to_str
 
 from . import keys
 from .models import DOWNLOADABLE_TYPES, Entitlement, Offer, OfferPrice, Order, OrderLine, ProductType, Term
@@ -116,4 +117,18 @@ def order_place(*, actor, customer, lines: list[LineRequest], ip: str | None = N
         log_create_order(actor=actor, customer=customer, order_id=order.id, ip=ip,
                          products=", ".join(o.name for _n, o, _p, _q in validated),
                          total=f"{total} {market.currency}")
+        order_confirmation_queue(order, actor)
     return order
+
+
+def order_confirmation_queue(order: Order, actor) -> None:
+    """Email the acting user an order confirmation, once per order, sent after commit (issue 8)."""
+    lines = list(order.lines.order_by("line_item_number"))
+    for line in lines:
+        line.total_str = to_str(line.total, order.currency)
+    windows = {line.cancellation_window_days for line in lines if line.cancellation_window_days is not None}
+    email_queue(key=f"order-confirmation:{order.pk}:{actor.pk}", user=actor,
+                template="notifications/order_confirmation",
+                context={"order": order, "lines": lines,
+                         "total": to_str(sum((line.total for line in lines), start=0), order.currency),
+                         "window_days": max(windows) if windows else None})

@@ -2,14 +2,28 @@
 (`customers.selectors.customer_get` / `tenant_for_user`), so another partner's or tenant's id is a 404."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from customers.models import Customer
 
-from .models import Entitlement, Variant
+from .models import DownloadLink, Entitlement, Variant
+
+LINK_EXPIRY_SOON = dt.timedelta(days=2)   # a link expiring within this needs attention (issue 8)
+LINK_FEW_DOWNLOADS = 5                    # ... and so does one with fewer downloads left than this
+
+
+def links_needing_attention(links: QuerySet[DownloadLink], now: dt.datetime) -> QuerySet[DownloadLink]:
+    """Active links that expire within LINK_EXPIRY_SOON or have fewer than LINK_FEW_DOWNLOADS downloads left,
+    soonest first, with `downloads_left` annotated."""
+    return (links.filter(status=DownloadLink.Status.ACTIVE, expires_at__gt=now)
+            .filter(Q(expires_at__lte=now + LINK_EXPIRY_SOON)
+                    | Q(max_downloads__lt=F("downloads_used") + LINK_FEW_DOWNLOADS))
+            .annotate(downloads_left=F("max_downloads") - F("downloads_used"))
+            .order_by("expires_at"))
 
 
 def entitlements_for_customer(customer: Customer) -> QuerySet[Entitlement]:

@@ -8,5 +8,7 @@ urlpatterns = [
          name="reveal_key"),
     path("customers/<str:tenant_id>/software/<str:entitlement_id>/links/", views_software.issue_link,
          name="issue_link"),
+    path("customers/<str:tenant_id>/software/<str:entitlement_id>/send/", views_software.send_link,
+         name="send_link"),
     path("download/<str:token>/", views_download.download, name="download"),
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -17,9 +18,9 @@ from customers.selectors import customer_get, tenant_for_user
 from partnercenter.api import DomainError
 from partnercenter.http import client_ip
 
-from .downloads import download_link_issue, entitlement_is_usable, product_key_reveal, variant_for
-from .models import Entitlement, OrderLine, Variant
-from .selectors import entitlement_get, entitlements_for_customer
+from .downloads import download_link_issue, download_link_send, entitlement_is_usable, product_key_reveal, variant_for
+from .models import DownloadLink, Entitlement, OrderLine, Variant
+from .selectors import entitlement_get, entitlements_for_customer, links_needing_attention
 from .views_download import download_uri
 
 TAB_TEMPLATE = "software/software_tab/tab.html"
@@ -44,6 +45,7 @@ class Row:
     cancel_url: str | None = None
     key_url: str | None = None
     link_url: str | None = None
+    send_url: str | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -69,7 +71,7 @@ def _reverse_or_none(name: str, **kwargs) -> str | None:
 
 
 def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name: str, url_kwargs: dict,
-               may_cancel: bool = False, link_orders: bool = True) -> list[Row]:
+               may_cancel: bool = False, link_orders: bool = True, send_name: str | None = None) -> list[Row]:
     """One row per purchase, with its variant choices and (for the selected product, D-SW-2) the chosen
     variant and the action URLs the user may use."""
     chosen_id = request.GET.get("entitlement", "")
@@ -105,6 +107,8 @@ def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name
             kwargs = {**url_kwargs, "entitlement_id": entitlement.pk}
             row.key_url = reverse(key_name, kwargs=kwargs)
             row.link_url = reverse(link_name, kwargs=kwargs)
+            if send_name:
+                row.send_url = reverse(send_name, kwargs=kwargs)
         rows.append(row)
     return rows
 
@@ -158,7 +162,7 @@ def customer_software(request, tenant_id):
                       may_act=has_perm(request.user, Perm.SOFTWARE_ACCESS),
                       may_cancel=has_perm(request.user, Perm.CANCEL),
                       key_name="software:reveal_key", link_name="software:issue_link",
-                      url_kwargs={"tenant_id": customer.tenant_id})
+                      send_name="software:send_link", url_kwargs={"tenant_id": customer.tenant_id})
     return render(request, TAB_TEMPLATE, {**_partner_page(customer), "rows": rows,
                                           "page_url": request.path})
 
@@ -175,6 +179,26 @@ def reveal_key(request, tenant_id, entitlement_id):
 def issue_link(request, tenant_id, entitlement_id):
     customer = customer_get(request.user, tenant_id)
     return link_response(request, entitlement_get(customer, entitlement_id), _partner_page(customer))
+
+
+@requires(Perm.SOFTWARE_ACCESS)
+@require_POST
+def send_link(request, tenant_id, entitlement_id):
+    """Send to customer: a fresh download link emailed to the tenant's Global admins (issue 8)."""
+    customer = customer_get(request.user, tenant_id)
+    entitlement = entitlement_get(customer, entitlement_id)
+    context = {**_partner_page(customer), "entitlement": entitlement, "kind": "send"}
+    try:
+        variant = variant_for(entitlement, version=request.POST.get("version", ""),
+                              language=request.POST.get("language", ""),
+                              file_type=request.POST.get("file_type", ""))
+        recipients = download_link_send(actor=request.user, entitlement=entitlement, variant=variant,
+                                        uri_for=lambda token: download_uri(request, token), ip=client_ip(request))
+    except DomainError as exc:
+        context["error"] = exc.message
+        return _respond(request, "software/software_tab/_sent_dialog.html", context, status=exc.http_status)
+    context["recipients"] = recipients
+    return _respond(request, "software/software_tab/_sent_dialog.html", context)
 
 
 # --- customer admin center (D-M365) ----------------------------------------------------------------
@@ -195,7 +219,19 @@ def admin_center_home(request):
     tenant = tenant_for_user(request.user) if request.user.is_tenant_user else None
     if tenant is None:
         return redirect("dashboard")
-    return render(request, "software/admin_center/home.html", {"customer": tenant})
+    context = {"customer": tenant, "products": None}
+    if has_perm(request.user, Perm.TENANT_SOFTWARE):
+        # Their software, with the links that need attention (expiring in 2 days or < 5 downloads left).
+        now = timezone.now()
+        soon = list(links_needing_attention(DownloadLink.objects.filter(entitlement__customer=tenant), now)
+                    .select_related("variant"))
+        by_entitlement: dict = {}
+        for link in soon:
+            by_entitlement.setdefault(link.entitlement_id, []).append(link)
+        context["products"] = [(entitlement, by_entitlement.get(entitlement.pk, []))
+                               for entitlement in entitlements_for_customer(tenant)]
+        context["expiring_count"] = len(soon)
+    return render(request, "software/admin_center/home.html", context)
 
 
 @requires(Perm.TENANT_SOFTWARE)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "partnercenter",
     "accounts",
     "activitylog",
+    "notifications",
     "customers",
     "billing",
     "software",

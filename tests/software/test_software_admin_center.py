@@ -103,3 +103,38 @@ def test_tenant_home_links_to_software(client_for):
     # then
     assert response.status_code == 200
     assert reverse("admin_center:software") in response.content.decode()
+
+
+def test_the_global_admins_home_highlights_links_that_expire_soon(fabrikam, place_order, user_for, client_for):
+    import datetime as dt
+
+    import time_machine
+
+    from software.downloads import download_link_issue, variant_for
+
+    # given two purchases, one with a link 2 days from expiry, the other with a link 3 days from expiry
+    at = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
+    agent = user_for("admin.agent")
+    with time_machine.travel(at, tick=False):
+        soon = place_order(fabrikam, "WS2022-STD").lines.get().entitlement
+        later = place_order(fabrikam, "SQL2022-STD").lines.get().entitlement
+        soon_variant = variant_for(soon, version="2022", language="en-US", file_type="x64 ISO")
+        download_link_issue(actor=agent, entitlement=soon, variant=soon_variant)
+    with time_machine.travel(at + dt.timedelta(days=1), tick=False):
+        later_variant = variant_for(later, version="2022", language="en-US", file_type="x64 ISO")
+        download_link_issue(actor=agent, entitlement=later, variant=later_variant)
+    # when the tenant's Global admin opens the admin-center home 12 days later
+    with time_machine.travel(at + dt.timedelta(days=12), tick=False):
+        response = client_for("admin@fabrikam.onmicrosoft.com").get(reverse("admin_center:home"))
+    # then both purchases are listed and only the first is highlighted
+    expiring = {entitlement.pk for entitlement, links in response.context["products"] if links}
+    listed = {entitlement.pk for entitlement, _links in response.context["products"]}
+    assert {soon.pk, later.pk} <= listed
+    assert soon.pk in expiring and later.pk not in expiring
+    assert 'data-expiring="true"' in response.content.decode()
+
+
+def test_a_tenant_user_sees_no_software_on_the_home(client_for):
+    response = client_for("user@fabrikam.onmicrosoft.com").get(reverse("admin_center:home"))
+    assert response.status_code == 200
+    assert response.context["products"] is None
