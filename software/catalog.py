@@ -60,7 +60,7 @@ def sample_file_ensure(file_name: str) -> SoftwareFile:
     path = root / "media" / file_name
     data = sample_bytes(file_name)
     digest = hashlib.sha256(data).hexdigest()
-    if not path.exists() or path.stat().st_size != len(data):
+    if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     record, _ = SoftwareFile.objects.update_or_create(
