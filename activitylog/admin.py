@@ -1,18 +1,9 @@
 """Read-only admin for activity records (D-LOG-5: no screen edits or deletes a record)."""
 from django.contrib import admin
 
+from partnercenter.admin import ReadOnlyAdmin
+
 from .models import ActivityRecord, ChainHead
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ActivityRecord)

@@ -1,6 +1,8 @@
 """Invoices in the Django admin: read-only (the ledger is written only by billing.services)."""
 from django.contrib import admin
 
+from partnercenter.admin import ReadOnlyAdmin
+
 from .models import Invoice, InvoiceLine
 
 
@@ -18,18 +20,9 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdmin):
     list_display = ["period_start", "partner", "currency", "status", "invoice_date"]
     list_filter = ["status", "currency"]
     inlines = [InvoiceLineInline]
     readonly_fields = ["id", "partner", "currency", "period_start", "period_end", "status", "invoice_date",
                        "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,18 +1,9 @@
 """Read-only admin views: cancellations and support requests are changed only through their services."""
 from django.contrib import admin
 
+from partnercenter.admin import ReadOnlyAdmin
+
 from .models import CancellationRequest, SupportAttachment, SupportRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CancellationRequest)
