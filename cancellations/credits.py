@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from partnercenter.api import DomainError
@@ -26,6 +27,28 @@ def days_left(line: OrderLine, today: dt.date) -> int | None:
     if line.cancellation_window_days is None:
         return None
     return line.cancellation_window_days - days_since_purchase(line, today)
+
+
+def window_last_day(line: OrderLine) -> dt.date | None:
+    """The last day the purchase can be cancelled (day 0 is the purchase date); None if never cancellable."""
+    if line.cancellation_window_days is None:
+        return None
+    return purchase_date(line) + dt.timedelta(days=line.cancellation_window_days)
+
+
+def lines_closing_within(lines: QuerySet[OrderLine], *, today: dt.date, days: int) -> list[tuple[OrderLine, int]]:
+    """The active, cancellable lines of `lines` with at most `days` left to cancel (0 = the last day), as
+    (line, days left), soonest first. Only lines bought within the longest window can still be open, so that
+    bounds the rows read; the exact rule is `days_left`'s."""
+    lines = lines.filter(status=OrderLine.Status.ACTIVE, cancellation_window_days__isnull=False)
+    longest = lines.aggregate(m=Max("cancellation_window_days"))["m"]
+    if longest is None:
+        return []
+    candidates = (lines.filter(term_start__gte=today - dt.timedelta(days=longest), term_start__lte=today)
+                  .select_related("order__customer").order_by("term_start", "order_id", "line_item_number"))
+    rows = [(line, left) for line in candidates if 0 <= (left := days_left(line, today)) <= days]
+    rows.sort(key=lambda row: row[1])
+    return rows
 
 
 def window_check(line: OrderLine, today: dt.date) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from partnercenter.money import to_str
 from software.models import DownloadLink, Order, OrderLine
 from software.selectors import links_needing_attention as expiring_links
 
-from .credits import days_left
+from .credits import lines_closing_within
 from .models import CancellationRequest, SupportRequest
 
 WINDOW_SOON_DAYS = 7       # a cancellation window closing within this many days needs attention
@@ -43,19 +43,8 @@ class WindowRow:
 
 def windows_closing(partner, today: dt.date) -> list[WindowRow]:
     """Active lines whose cancellation window closes within WINDOW_SOON_DAYS (0 = last day), soonest first."""
-    lines = OrderLine.objects.filter(order__partner=partner, status=OrderLine.Status.ACTIVE,
-                                     cancellation_window_days__isnull=False)
-    longest = lines.aggregate(m=Max("cancellation_window_days"))["m"]
-    if longest is None:
-        return []
-    # Only lines bought within the longest window can still be open; the exact rule is days_left's.
-    candidates = (lines.filter(term_start__gte=today - dt.timedelta(days=longest), term_start__lte=today)
-                  .select_related("order__customer").order_by("term_start", "order_id", "line_item_number"))
-    rows = []
-    for line in candidates:
-        left = days_left(line, today)
-        if left is not None and 0 <= left <= WINDOW_SOON_DAYS:
-            rows.append(WindowRow(line, left))
+    rows = [WindowRow(line, left) for line, left in lines_closing_within(
+        OrderLine.objects.filter(order__partner=partner), today=today, days=WINDOW_SOON_DAYS)]
     rows.sort(key=lambda row: (row.days_left, row.line.friendly_name))
     return rows[:ROW_LIMIT]
 

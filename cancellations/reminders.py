@@ -14,6 +14,7 @@ from accounts.roles import Role
 from notifications.services import email_queue
 from software.models import OrderLine
 
+from .credits import lines_closing_within, window_last_day
 from .models import Reminder
 
 REMIND_DAYS_LEFT = 3
@@ -31,19 +32,16 @@ def window_reminders_send(*, today: dt.date | None = None) -> int:
     """Queue reminders for active lines whose window has exactly 3 days left (or fewer, if a day was missed)
     and that were never reminded; returns the number of purchases reminded."""
     today = today or timezone.localdate()
-    candidates = [line for line in OrderLine.objects
-                  .filter(status=OrderLine.Status.ACTIVE, cancellation_window_days__isnull=False,
-                          term_start__lte=today, term_start__gte=today - dt.timedelta(days=400))
-                  .exclude(pk__in=Reminder.objects.values("order_line_id"))
-                  .select_related("order__customer")
-                  if 0 <= line.cancellation_window_days - (today - line.term_start).days <= REMIND_DAYS_LEFT]
+    candidates = [line for line, _left in lines_closing_within(
+        OrderLine.objects.exclude(pk__in=Reminder.objects.values("order_line_id")),
+        today=today, days=REMIND_DAYS_LEFT)]
     agents = _admin_agents({line.order.partner_id for line in candidates})
     reminded = 0
     for line in candidates:
         try:
             with transaction.atomic():
                 Reminder.objects.create(order_line=line)
-                closes = line.term_start + dt.timedelta(days=line.cancellation_window_days)
+                closes = window_last_day(line)
                 cancel_url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
                     "cancellations:cancel", kwargs={"tenant_id": line.order.customer_id}) + "?" + urlencode(
                     {"order": str(line.order_id), "offer": line.offer_id})
