@@ -1,4 +1,5 @@
 """Site-wide views: health, language switch, and error pages (JSON under /v1/, friendly pages elsewhere)."""
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -27,18 +28,12 @@ def set_language(request):
     """Django's language switch; also remembers the choice on the signed-in user."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
-    if request.method == "POST" and request.user.is_authenticated and language in dict(_languages()):
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         type(request.user).objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 
 set_language.required_perm = PUBLIC
-
-
-def _languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES
 
 
 def bad_request(request, exception=None):
