@@ -1,6 +1,6 @@
 """The permission table of DOMAIN.md D-ROLE: the one place that says which role may do what.
 
-Every view and endpoint declares one `Perm` from here; `tests/test_access_matrix.py` walks it.
+Every view and endpoint declares one `Perm` from here; `tests/security/test_access_matrix.py` walks it.
 """
 from __future__ import annotations
 

@@ -27,9 +27,20 @@ def user_create(*, email: str, password: str | None, partner: Partner | None, ro
     return user
 
 
+class LastGlobalAdmin(Exception):
+    """Taking Global admin from the partner's last Global admin would lock everyone out of user management."""
+
+
 @transaction.atomic
 def user_set_roles(*, user: User, roles: list[str]) -> None:
     wanted = {Role(r) for r in roles}
+    if user.partner_id and Role.GLOBAL_ADMIN not in wanted:
+        # Lock the partner's Global admin assignments so two simultaneous demotions can't both pass.
+        holders = set(RoleAssignment.objects.select_for_update(of=("self",))
+                      .filter(user__partner_id=user.partner_id, role=Role.GLOBAL_ADMIN, user__is_active=True)
+                      .values_list("user_id", flat=True))
+        if holders == {user.pk}:
+            raise LastGlobalAdmin
     RoleAssignment.objects.filter(user=user).exclude(role__in=wanted).delete()
     for role in sorted(wanted):
         RoleAssignment.objects.get_or_create(user=user, role=role)

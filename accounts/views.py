@@ -18,6 +18,7 @@ from .forms import ApiTokenForm, SignInForm, UserForm, UserRolesForm
 from .models import User
 from .permissions import PUBLIC, SIGNED_IN, Perm, requires
 from .services import (
+    LastGlobalAdmin,
     api_token_issue,
     api_token_revoke,
     login_failed,
@@ -109,8 +110,13 @@ def user_roles(request, user_id: int):
         raise Http404
     form = UserRolesForm(request.POST)
     if form.is_valid():
-        user_set_roles(user=person, roles=form.cleaned_data["roles"])
-        messages.success(request, _("Roles of %(email)s updated.") % {"email": person.email})
+        try:
+            user_set_roles(user=person, roles=form.cleaned_data["roles"])
+        except LastGlobalAdmin:
+            messages.error(request, _("%(email)s is the last Global admin: give another user the Global admin "
+                                      "role first.") % {"email": person.email})
+        else:
+            messages.success(request, _("Roles of %(email)s updated.") % {"email": person.email})
     else:
         messages.error(request, _("Choose valid roles."))
     return redirect("accounts:users")

@@ -7,13 +7,12 @@ import re
 import uuid
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.roles import Perm
-from partnercenter.api import paginated
+from partnercenter.api import api_responses, collection_of, paginated
 
 from .selectors import (
     MATCH_FIELDS,
@@ -57,7 +56,7 @@ def parse_filter(raw: str | None) -> dict | None:
             {"filter.Field": [_("Field must be one of: %(fields)s.") % {"fields": ", ".join(MATCH_FIELDS)}]})
     if operator not in MATCH_OPERATORS:
         raise serializers.ValidationError({"filter.Operator": [_("Operator must be equals or substring.")]})
-    if not isinstance(value, str) or not value or len(value) > 254:
+    if not isinstance(value, str) or not value or len(value) > 254 or "\x00" in value:
         raise serializers.ValidationError({"filter.Value": [_("Value must be a non-empty string.")]})
     if field == "CustomerId" and operator == "equals":
         try:
@@ -86,10 +85,31 @@ def audit_record_out(record) -> dict:
     }
 
 
+class KeyValueOut(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.CharField(allow_blank=True)
+
+
+class AuditRecordOut(serializers.Serializer):
+    """The API.md audit record JSON (`audit_record_out`)."""
+
+    id = serializers.CharField()
+    partnerId = serializers.CharField()
+    customerId = serializers.UUIDField(allow_null=True)
+    customerName = serializers.CharField(allow_blank=True)
+    userPrincipalName = serializers.CharField(allow_blank=True)
+    resourceType = serializers.CharField()
+    operationType = serializers.CharField()
+    operationStatus = serializers.CharField()
+    operationDate = serializers.DateTimeField()
+    ipAddress = serializers.CharField(allow_null=True, allow_blank=True)
+    customizedData = KeyValueOut(many=True)
+
+
 class AuditRecordListApi(APIView):
     required_perm = Perm.READ_ACTIVITY_LOG
 
-    @extend_schema(operation_id="auditrecords_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("startDate", str, required=False), OpenApiParameter("endDate", str, required=False), OpenApiParameter("filter", str, required=False)])
+    @extend_schema(operation_id="auditrecords_list", responses=api_responses(200, collection_of(AuditRecordOut, "AuditRecordCollection")), parameters=[OpenApiParameter("startDate", str, required=False), OpenApiParameter("endDate", str, required=False), OpenApiParameter("filter", str, required=False)])
     def get(self, request):
         default_start, default_end = default_range()
         start = parse_day(request.query_params.get("startDate"), default_start, "startDate")

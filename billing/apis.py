@@ -1,13 +1,13 @@
 """GET /v1/invoices, /v1/invoices/{invoiceId}, /v1/invoices/{invoiceId}/lineitems (API.md "Invoices")."""
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Perm
-from partnercenter.api import paginated
+from partnercenter.api import MoneyField, api_responses, collection_of, paginated
 from partnercenter.money import to_str
 
 from .models import Invoice, InvoiceLine
@@ -51,10 +51,46 @@ def invoice_line_out(line: InvoiceLine) -> dict:
     }
 
 
+class InvoiceOut(serializers.Serializer):
+    """The API.md Invoice JSON (`invoice_out`)."""
+
+    id = serializers.UUIDField()
+    billingPeriodStartDate = serializers.DateField()
+    billingPeriodEndDate = serializers.DateField()
+    invoiceDate = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=Invoice.Status.choices)
+    currencyCode = serializers.CharField()
+    totalCharges = MoneyField()
+
+
+class InvoiceLineOut(serializers.Serializer):
+    """The API.md invoice line JSON (`invoice_line_out`)."""
+
+    id = serializers.RegexField(r"^\d+$")
+    chargeType = serializers.ChoiceField(choices=InvoiceLine.ChargeType.values)
+    orderId = serializers.UUIDField()
+    lineItemNumber = serializers.IntegerField(min_value=0)
+    customerId = serializers.UUIDField()
+    customerName = serializers.CharField()
+    customerDomainName = serializers.CharField()
+    customerCountry = serializers.CharField()
+    offerId = serializers.CharField()
+    productName = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unitPrice = MoneyField()
+    subtotal = MoneyField()
+    taxTotal = MoneyField()
+    totalForCustomer = MoneyField()
+    currency = serializers.CharField()
+    chargeStartDate = serializers.DateField()
+    chargeEndDate = serializers.DateField()
+    referenceId = serializers.RegexField(r"^\d+$", allow_null=True)
+
+
 class InvoiceListApi(APIView):
     required_perm = Perm.READ_INVOICES
 
-    @extend_schema(operation_id="invoices_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="invoices_list", responses=api_responses(200, collection_of(InvoiceOut, "InvoiceCollection")))
     def get(self, request):
         return paginated(request, invoices_for_user(request.user), invoice_out)
 
@@ -62,7 +98,7 @@ class InvoiceListApi(APIView):
 class InvoiceDetailApi(APIView):
     required_perm = Perm.READ_INVOICES
 
-    @extend_schema(operation_id="invoices_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="invoices_get", responses=api_responses(200, InvoiceOut))
     def get(self, request, invoice_id):
         return Response(invoice_out(invoice_get(request.user, invoice_id)))
 
@@ -70,7 +106,7 @@ class InvoiceDetailApi(APIView):
 class InvoiceLineListApi(APIView):
     required_perm = Perm.READ_INVOICES
 
-    @extend_schema(operation_id="invoices_lineitems_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="invoices_lineitems_list", responses=api_responses(200, collection_of(InvoiceLineOut, "InvoiceLineCollection")))
     def get(self, request, invoice_id):
         invoice = invoice_get(request.user, invoice_id)
         return paginated(request, invoice_lines(invoice), invoice_line_out)

@@ -11,3 +11,5 @@ class BillingConfig(AppConfig):
         from .dbguards import GUARDS
 
         reinstall_after_migrate(self, GUARDS)
+
+        from . import selectors  # noqa: F401  (registers its URL object scopes, accounts.permissions.object_scope)

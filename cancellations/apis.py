@@ -1,14 +1,14 @@
 """PATCH /v1/customers/{tenantId}/orders/{orderId} — cancel an order or some of its lines (D-CAN-9, API.md)."""
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.roles import Perm
+from partnercenter.api import api_responses
 from partnercenter.http import client_ip
-from software.apis_orders import OrderDetailApi, StrictIntegerField, order_out
+from software.apis_orders import OrderDetailApi, OrderOut, StrictIntegerField, order_out
 
 from .services import cancellation_request
 
@@ -32,12 +32,11 @@ class OrderCancelApi(OrderDetailApi):
 
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "PATCH": Perm.CANCEL}
 
-    @extend_schema(operation_id="orders_get", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="orders_get", responses=api_responses(200, OrderOut))
     def get(self, request, tenant_id, order_id):
         return super().get(request, tenant_id, order_id)
 
-    @extend_schema(operation_id="orders_cancel", request=OrderPatchIn, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
-                                                    409: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="orders_cancel", request=OrderPatchIn, responses=api_responses(200, OrderOut, 409))
     def patch(self, request, tenant_id, order_id):
         order = self.get_order(request, tenant_id, order_id)
         if not isinstance(request.data, dict):

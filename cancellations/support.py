@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.permissions import as_uuid, object_scope
 from activitylog.services import log_create_support_request
 
 from .models import SupportAttachment, SupportRequest
@@ -175,6 +176,18 @@ def support_requests_for_user(user) -> QuerySet[SupportRequest]:
     if not getattr(user, "partner_id", None):
         return SupportRequest.objects.none()
     return SupportRequest.objects.filter(partner_id=user.partner_id)
+
+
+@object_scope("request_id")
+def _request_visible(user, value) -> bool:
+    pk = as_uuid(value)
+    return pk is not None and support_requests_for_user(user).filter(pk=pk).exists()
+
+
+@object_scope("attachment_id")
+def _attachment_visible(user, value) -> bool:
+    pk = as_uuid(value)
+    return pk is not None and support_requests_for_user(user).filter(attachments__pk=pk).exists()
 
 
 def support_request_get(user, request_id) -> SupportRequest:

@@ -1,13 +1,12 @@
 """GET/POST /v1/customers, GET /v1/customers/{tenantId} (API.md "Customers")."""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Perm
-from partnercenter.api import paginated
+from partnercenter.api import api_responses, collection_of, paginated
 from partnercenter.http import client_ip
 
 from .selectors import customer_get, customer_search, customers_for_user
@@ -41,10 +40,27 @@ class CustomerIn(serializers.Serializer):
     billingProfile = BillingProfileIn()
 
 
+class CompanyProfileOut(serializers.Serializer):
+    tenantId = serializers.UUIDField()
+    domain = serializers.CharField()
+    companyName = serializers.CharField()
+
+
+class AddressOut(serializers.Serializer):
+    country = serializers.CharField(min_length=2, max_length=2)
+
+
+class BillingProfileOut(serializers.Serializer):
+    defaultAddress = AddressOut()
+    currency = serializers.CharField(min_length=3, max_length=3)
+
+
 class CustomerOut(serializers.Serializer):
+    """The API.md Customer JSON (`customer_out`)."""
+
     id = serializers.UUIDField()
-    companyProfile = serializers.DictField()
-    billingProfile = serializers.DictField()
+    companyProfile = CompanyProfileOut()
+    billingProfile = BillingProfileOut()
 
 
 FIELD_PATHS = {"companyName": "companyProfile.companyName", "domain": "companyProfile.domain",
@@ -54,12 +70,12 @@ FIELD_PATHS = {"companyName": "companyProfile.companyName", "domain": "companyPr
 class CustomerListApi(APIView):
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.CREATE_CUSTOMER}
 
-    @extend_schema(operation_id="customers_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("q", str, required=False)])
+    @extend_schema(operation_id="customers_list", responses=api_responses(200, collection_of(CustomerOut, "CustomerCollection")), parameters=[OpenApiParameter("q", str, required=False)])
     def get(self, request):
         qs = customer_search(customers_for_user(request.user), request.query_params.get("q", ""))
         return paginated(request, qs, customer_out)
 
-    @extend_schema(operation_id="customers_create", request=CustomerIn, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="customers_create", request=CustomerIn, responses=api_responses(201, CustomerOut))
     def post(self, request):
         body = CustomerIn(data=request.data)
         body.is_valid(raise_exception=True)
@@ -78,6 +94,6 @@ class CustomerListApi(APIView):
 class CustomerDetailApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
-    @extend_schema(operation_id="customers_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="customers_get", responses=api_responses(200, CustomerOut))
     def get(self, request, tenant_id):
         return Response(customer_out(customer_get(request.user, tenant_id)))

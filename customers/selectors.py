@@ -6,6 +6,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.permissions import as_uuid, object_scope
 from accounts.roles import PARTNER_ROLES
 
 from .models import Customer, Market
@@ -52,6 +53,20 @@ def tenant_for_user(user) -> Customer | None:
         return None
     membership = getattr(user, "tenant_membership", None)
     return membership.customer if membership else None
+
+
+def customer_in_reach(user, tenant_id) -> bool:
+    """A partner's staff reach its customers, a customer user its own tenant (D-ROLE-4)."""
+    tenant = tenant_for_user(user)
+    if tenant is not None:
+        return tenant.pk == tenant_id
+    return customers_for_user(user).filter(pk=tenant_id).exists()
+
+
+@object_scope("tenant_id")
+def _tenant_visible(user, value) -> bool:
+    tenant_id = as_uuid(value)
+    return tenant_id is not None and customer_in_reach(user, tenant_id)
 
 
 def market_get(country: str) -> Market | None:

@@ -9,7 +9,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -48,6 +49,63 @@ class DomainError(Exception):
         if http_status:
             self.http_status = http_status
         self.field = field
+
+
+# --- the OpenAPI description of these bodies (so the schema declares what the API really returns) ---
+
+MONEY_PATTERN = r"^-?\d+(\.\d+)?$"
+
+
+class MoneyField(serializers.CharField):
+    """Money as a JSON string holding an exact decimal (API.md "Conventions")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "An exact decimal in the currency's minor unit, as a string.")
+        super().__init__(**kwargs)
+        self.validators = []
+
+
+class FieldErrorOut(serializers.Serializer):
+    field = serializers.CharField()
+    messages = serializers.ListField(child=serializers.CharField())
+
+
+class ErrorOut(serializers.Serializer):
+    """The API.md error body."""
+
+    code = serializers.RegexField(r"^\d+$")
+    description = serializers.CharField()
+    data = FieldErrorOut(many=True)
+    source = serializers.ChoiceField(choices=[SOURCE])
+
+
+# Every operation may answer these: validation, no/bad token, role, not found or not yours, throttled.
+COMMON_ERRORS = (400, 401, 403, 404, 429)
+
+
+def api_responses(success: int, body, *errors: int) -> dict:
+    """`extend_schema(responses=...)` for one operation: its success body and the error bodies."""
+    responses = {success: body}
+    for code in sorted(set(COMMON_ERRORS) | set(errors)):
+        responses[code] = ErrorOut
+    return responses
+
+
+class CollectionLinkOut(serializers.Serializer):
+    uri = serializers.CharField()
+
+
+class CollectionLinksOut(serializers.Serializer):
+    next = CollectionLinkOut(required=False)
+
+
+def collection_of(item: type[serializers.Serializer], name: str):
+    """The schema of a `{"totalCount", "items", "links"}` collection of `item`."""
+    return inline_serializer(name=name, fields={
+        "totalCount": serializers.IntegerField(min_value=0),
+        "items": item(many=True),
+        "links": CollectionLinksOut(),
+    })
 
 
 def error_body(code: str, description: str, data: list | None = None) -> dict:

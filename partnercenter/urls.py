@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.roles import PUBLIC
 from accounts.views import home
@@ -14,8 +14,11 @@ class SchemaView(SpectacularAPIView):
     required_perm = PUBLIC
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from our own static files (drf-spectacular-sidecar) with its start-up script served as a
+    file, not inline: the CSP allows scripts and styles from 'self' only."""
     required_perm = PUBLIC
+    template_name = "partnercenter/api_docs.html"
 
 
 api_v1 = [

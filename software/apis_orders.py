@@ -5,7 +5,6 @@ import datetime as dt
 import uuid
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,11 +12,11 @@ from rest_framework.views import APIView
 
 from accounts.roles import Perm
 from customers.selectors import customer_get, market_get
-from partnercenter.api import paginated
+from partnercenter.api import MoneyField, api_responses, collection_of, paginated
 from partnercenter.http import client_ip
 from partnercenter.money import to_str
 
-from .models import Offer, OfferPrice, Order
+from .models import Offer, OfferPrice, Order, OrderLine, ProductType
 from .orders import LineRequest, offer_purchasable, order_place
 
 
@@ -67,10 +66,49 @@ def order_out(order: Order) -> dict:
     }
 
 
+class OfferOut(serializers.Serializer):
+    """The API.md Offer JSON (`offer_out`)."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    productType = serializers.ChoiceField(choices=ProductType.values)
+    termDuration = serializers.CharField(allow_null=True)
+    unitPrice = MoneyField()
+    currencyCode = serializers.CharField()
+    taxInclusive = serializers.BooleanField()
+    cancellationWindowDays = serializers.IntegerField(allow_null=True)
+    isPurchasable = serializers.BooleanField()
+
+
+class OrderLineOut(serializers.Serializer):
+    lineItemNumber = serializers.IntegerField(min_value=0)
+    offerId = serializers.CharField()
+    friendlyName = serializers.CharField()
+    quantity = serializers.IntegerField()
+    termDuration = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=OrderLine.Status.choices)
+    unitPrice = MoneyField()
+    subtotal = MoneyField()
+    taxTotal = MoneyField()
+    total = MoneyField()
+
+
+class OrderOut(serializers.Serializer):
+    """The API.md Order JSON (`order_out`)."""
+
+    id = serializers.UUIDField()
+    alternateId = serializers.CharField()
+    referenceCustomerId = serializers.UUIDField()
+    creationDate = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Order.Status.choices)
+    currencyCode = serializers.CharField()
+    lineItems = OrderLineOut(many=True)
+
+
 class OfferListApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
-    @extend_schema(operation_id="offers_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("country", str, required=True)])
+    @extend_schema(operation_id="offers_list", responses=api_responses(200, collection_of(OfferOut, "OfferCollection")), parameters=[OpenApiParameter("country", str, required=True)])
     def get(self, request):
         country = request.query_params.get("country", "")
         if not country.strip():
@@ -129,12 +167,12 @@ def orders_of(customer):
 class OrderListApi(APIView):
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.BUY}
 
-    @extend_schema(operation_id="orders_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="orders_list", responses=api_responses(200, collection_of(OrderOut, "OrderCollection")))
     def get(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         return paginated(request, orders_of(customer), order_out)
 
-    @extend_schema(operation_id="orders_create", request=OrderIn, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="orders_create", request=OrderIn, responses=api_responses(201, OrderOut))
     def post(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         body = OrderIn(data=request.data)
@@ -165,6 +203,6 @@ class OrderDetailApi(APIView):
             raise Http404
         return order
 
-    @extend_schema(operation_id="orders_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="orders_get", responses=api_responses(200, OrderOut))
     def get(self, request, tenant_id, order_id):
         return Response(order_out(self.get_order(request, tenant_id, order_id)))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -11,10 +10,11 @@ from rest_framework.views import APIView
 
 from accounts.roles import Perm
 from customers.selectors import customer_get
-from partnercenter.api import paginated
+from partnercenter.api import api_responses, collection_of, paginated
 from partnercenter.http import client_ip
 
 from .downloads import download_link_issue, product_key_reveal, variant_for
+from .models import OrderLine
 from .selectors import entitlement_get, entitlements_for_customer
 from .views_download import download_uri
 
@@ -42,10 +42,47 @@ def entitlement_out(entitlement) -> dict:
     }
 
 
+class ReferenceOrderOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    lineItemId = serializers.IntegerField(min_value=0)
+
+
+class VariantOut(serializers.Serializer):
+    version = serializers.CharField()
+    language = serializers.CharField()
+    fileType = serializers.CharField()
+
+
+class EntitlementOut(serializers.Serializer):
+    """The API.md software entitlement JSON (`entitlement_out`)."""
+
+    id = serializers.UUIDField()
+    entitlementType = serializers.ChoiceField(choices=ENTITLEMENT_TYPES)
+    productId = serializers.CharField()
+    friendlyName = serializers.CharField()
+    quantity = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=OrderLine.Status.choices)
+    referenceOrder = ReferenceOrderOut()
+    variants = VariantOut(many=True)
+
+
+class ProductKeyOut(serializers.Serializer):
+    productKey = serializers.CharField()
+
+
+class DownloadLinkOut(serializers.Serializer):
+    uri = serializers.URLField()
+    expiresAt = serializers.DateTimeField()
+    downloadsRemaining = serializers.IntegerField(min_value=0)
+    fileName = serializers.CharField()
+    size = serializers.IntegerField(min_value=0)
+    sha256 = serializers.RegexField(r"^[0-9a-f]{64}$")
+
+
 class EntitlementListApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
-    @extend_schema(operation_id="entitlements_list", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, parameters=[OpenApiParameter("entitlementType", str, required=False)])
+    @extend_schema(operation_id="entitlements_list", responses=api_responses(200, collection_of(EntitlementOut, "EntitlementCollection")), parameters=[OpenApiParameter("entitlementType", str, required=False)])
     def get(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         kind = request.query_params.get("entitlementType", "software")
@@ -57,7 +94,7 @@ class EntitlementListApi(APIView):
 class ProductKeyApi(APIView):
     required_perm = Perm.SOFTWARE_ACCESS
 
-    @extend_schema(operation_id="entitlements_productkey_get", responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="entitlements_productkey_get", responses=api_responses(200, ProductKeyOut, 410))
     def get(self, request, tenant_id, entitlement_id):
         entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
         key = product_key_reveal(actor=request.user, entitlement=entitlement, ip=client_ip(request))
@@ -73,7 +110,7 @@ class DownloadLinkIn(serializers.Serializer):
 class DownloadLinkApi(APIView):
     required_perm = Perm.SOFTWARE_ACCESS
 
-    @extend_schema(operation_id="entitlements_downloadlinks_create", request=DownloadLinkIn, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="entitlements_downloadlinks_create", request=DownloadLinkIn, responses=api_responses(201, DownloadLinkOut, 410))
     def post(self, request, tenant_id, entitlement_id):
         entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
         body = DownloadLinkIn(data=request.data)

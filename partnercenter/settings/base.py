@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
     # our apps, lowest layer first
@@ -42,9 +43,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "partnercenter.middleware.CSPMiddleware",  # django-csp, its policy built once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "partnercenter.middleware.RejectNulCharactersMiddleware",  # after Locale: the 400 page is translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,7 +92,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails soft (partnercenter/cache.py) and gives up quickly: a Redis outage must not stall every request.
+    CACHES = {"default": {"BACKEND": "partnercenter.cache.FailSoftRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {
         "default": {
@@ -164,7 +168,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_RATE", default="6000/minute")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Covering indexes (Index(include=...)) are PostgreSQL's; SQLite builds them without the extra columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 SPECTACULAR_SETTINGS = {
+    "SWAGGER_UI_DIST": "SIDECAR",  # served by us, not a CDN (the CSP allows 'self' only)
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "TITLE": "Partner portal API",
     "DESCRIPTION": "Partner Center-shaped REST API: customers, offers, orders, software entitlements, "
     "product keys, download links, audit records and invoices.",
@@ -174,6 +183,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema is generated (and its warnings shown) by its own CI step, not by `check --deploy`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "software.models.Order.Status",
+        "OrderLineStatusEnum": "software.models.OrderLine.Status",
+        "InvoiceStatusEnum": "billing.models.Invoice.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise a file-based broker that needs no server.
@@ -198,6 +212,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# A mail server that stops answering must not hold a worker (and the outbox row it has locked) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))

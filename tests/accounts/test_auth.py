@@ -97,3 +97,22 @@ def test_global_admin_manages_users_and_roles(client_for, user_for):
     adatum_admin = user_for("admin.agent@adatum-partner.example")
     assert client.post(f"/settings/users/{adatum_admin.pk}/roles/", {"roles": []}).status_code == 404
     assert client_for("admin.agent").get("/settings/users/").status_code == 403
+
+
+def test_the_last_global_admin_keeps_the_role(client_for, user_for):
+    """Without a Global admin nobody could manage the partner's users again."""
+    client = client_for("global.admin")
+    me = user_for("global.admin")
+    response = client.post(f"/settings/users/{me.pk}/roles/", {"roles": ["sales_agent"]}, follow=True)
+    assert "last Global admin" in response.content.decode()
+    assert user_for("global.admin").role_set == me.role_set and "global_admin" in me.role_set
+    # With a second Global admin, the first may give the role up.
+    client.post("/settings/users/", {"email": "second.ga@contoso-partner.example", "password": "a-long-password-1",
+                                     "roles": ["global_admin"]})
+    client.post(f"/settings/users/{me.pk}/roles/", {"roles": ["sales_agent"]})
+    assert user_for("global.admin").role_set == {"sales_agent"}
+    second = user_for("second.ga@contoso-partner.example")
+    response = client_for("second.ga@contoso-partner.example").post(
+        f"/settings/users/{second.pk}/roles/", {"roles": []}, follow=True)
+    assert "last Global admin" in response.content.decode()
+    assert user_for("second.ga@contoso-partner.example").role_set == {"global_admin"}

@@ -17,6 +17,40 @@ DOMAIN_TABLE = {
 COLUMNS = [Perm.BUY, Perm.SOFTWARE_ACCESS, Perm.CANCEL, Perm.READ_ACTIVITY_LOG, Perm.READ_INVOICES]
 
 
+# DOMAIN.md "Roles (D-ROLE)" as written there (copied verbatim: the spec is not part of the repository).
+D_ROLE_MARKDOWN = """
+| role | buy software (Add products) | get keys & downloads | cancel a purchase | read activity log | read invoices |
+|---|---|---|---|---|---|
+| Admin agent | yes | **yes (only role)** | **yes (only role)** | no | yes |
+| Sales agent | yes | no | no | no | no |
+| Helpdesk agent | no | no | no | no | no |
+| Global admin | yes | no | no | yes | yes |
+| Billing admin | no | no | no | no | yes |
+| Account admin | no | no | no | yes | no |
+| Referral admin | no | no | no | yes | no |
+| Marketing content admin | no | no | no | yes | no |
+"""
+MARKDOWN_COLUMNS = {"buy software (Add products)": Perm.BUY, "get keys & downloads": Perm.SOFTWARE_ACCESS,
+                    "cancel a purchase": Perm.CANCEL, "read activity log": Perm.READ_ACTIVITY_LOG,
+                    "read invoices": Perm.READ_INVOICES}
+
+
+def test_role_table_is_the_d_role_matrix_as_written():
+    # each row of DOMAIN.md's table, read by role label and column heading, against accounts.roles
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in D_ROLE_MARKDOWN.strip().splitlines()]
+    header, body = rows[0], rows[2:]
+    by_label = {str(role.label): role for role in Role}
+    assert len(body) == len(DOMAIN_TABLE) == 8
+    for row in body:
+        role = by_label[row[0]]
+        for heading, cell in zip(header[1:], row[1:], strict=True):
+            allowed = cell.strip("*").startswith("yes")
+            assert (role in PERMISSIONS[MARKDOWN_COLUMNS[heading]]) is allowed, (row[0], heading)
+            if "only role" in cell:
+                assert PERMISSIONS[MARKDOWN_COLUMNS[heading]] == {role}, (row[0], heading)
+
+
 @pytest.mark.parametrize("role", list(DOMAIN_TABLE))
 @pytest.mark.parametrize("column", range(len(COLUMNS)))
 def test_permission_table_matches_domain(role, column):
