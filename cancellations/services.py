@@ -15,6 +15,7 @@ from billing.services import charge_for, credit_post
 from notifications.services import email_queue
 from partnercenter.api import DomainError
 from partnercenter.money import to_str
+from partnercenter.outbox import dispatch
 from software.downloads import links_revoke_for_entitlements
 from software.models import Entitlement, Order, OrderLine
 
@@ -66,9 +67,10 @@ def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | 
 
 
 def _dispatch(request_id: str) -> None:
+    """Hand the request to a worker; if the broker is down it stays pending and the sweep re-dispatches it."""
     from .tasks import process_cancellation
 
-    process_cancellation.delay(request_id)
+    dispatch(process_cancellation, request_id)
 
 
 def cancellation_process(*, request_id) -> bool:

@@ -1,5 +1,6 @@
 """The email outbox (issue 8): one row per email, unique per purpose + object + recipient, so an email
-is queued at most once; the row is claimed with a compare-and-swap before sending, so it is sent at most once."""
+is queued at most once; it is locked for the whole send and marked sent in that transaction, so it is sent once
+(`sending` is no longer written: it was the claim of an earlier version, which a killed worker left stuck)."""
 from __future__ import annotations
 
 from django.conf import settings

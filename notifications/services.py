@@ -1,19 +1,22 @@
 """Queue and send emails: rendered in the recipient's language when queued, sent by a Celery task after
-the transaction commits. `email_queue` is idempotent per key; `email_send` never sends a row twice."""
+the transaction commits. `email_queue` is idempotent per key; `email_send` sends a row once, and a worker
+killed while sending leaves it pending for the retry or the sweep."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from partnercenter.outbox import dispatch
+
 from .models import Email
 
-logger = logging.getLogger(__name__)
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
@@ -48,35 +51,47 @@ def email_queue(*, key: str, user, template: str, context: dict) -> Email | None
 
 
 def _dispatch(email_id: int) -> None:
-    """Hand the email to a worker. A broker that is down must not fail the order or cancellation that
-    already committed: the row stays pending and the sweep_emails beat job sends it."""
+    """Hand the email to a worker; if the broker is down the row stays pending and sweep_emails sends it."""
     from .tasks import send_email
 
-    try:
-        send_email.delay(email_id)
-    except Exception:
-        logger.warning("email %s not dispatched; the sweep will send it", email_id, exc_info=True)
+    dispatch(send_email, email_id)
+
+
+def message_id_for(email: Email) -> str:
+    """The same Message-ID every time this outbox row is sent, so that a receiving server can tell a resend
+    (a worker killed after the SMTP server accepted but before the row was marked sent) from a new email."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def email_send(email_id: int) -> bool:
-    """Claim the row (pending → sending) with one conditional UPDATE, send, mark sent.
-    A failure puts it back to pending and re-raises, so the task retries; a claimed row is never re-sent."""
-    claimed = Email.objects.filter(pk=email_id, status=Email.Status.PENDING).update(status=Email.Status.SENDING)
-    if not claimed:
-        return False
-    email = Email.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
-    message.attach_alternative(email.body_html, "text/html")
-    try:
-        message.send()
-    except Exception:
-        Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(
-            status=Email.Status.PENDING, attempts=email.attempts + 1)
-        raise
-    # Once sent, the body is dropped: a "Send to customer" email carries a bearer download link, and the
-    # database otherwise keeps only link hashes.
-    Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(
-        status=Email.Status.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, body_text="", body_html="")
+    """Lock the pending row, send, mark it sent, commit — one transaction around the SMTP conversation.
+
+    A worker killed before the commit leaves the row pending (PostgreSQL rolls back when the connection
+    dies), so the retry or the sweep sends it; a row already locked by another worker is skipped. The one
+    window for a duplicate is a kill after the SMTP server accepted and before the commit: the resend
+    carries the same Message-ID. A failed send counts the attempt and re-raises, so the task retries."""
+    failure = None
+    with transaction.atomic():
+        email = Email.objects.select_for_update(skip_locked=True).filter(
+            pk=email_id, status=Email.Status.PENDING).first()
+        if email is None:
+            return False
+        message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to],
+                                         headers={"Message-ID": message_id_for(email)})
+        message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - re-raised below, after the attempt is counted
+            failure = exc
+            Email.objects.filter(pk=email_id).update(attempts=F("attempts") + 1)
+        else:
+            # Once sent, the body is dropped: a "Send to customer" email carries a bearer download link, and
+            # the database otherwise keeps only link hashes.
+            Email.objects.filter(pk=email_id).update(status=Email.Status.SENT, sent_at=timezone.now(),
+                                                     attempts=F("attempts") + 1, body_text="", body_html="")
+    if failure is not None:
+        raise failure
     return True
 
 

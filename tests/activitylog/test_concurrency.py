@@ -1,16 +1,19 @@
-"""STYLE #11 on real PostgreSQL: writers append freely while the sealing job runs; the chain stays whole
-and every record is sealed exactly once."""
+"""STYLE #11 on real PostgreSQL: writers append freely while two sealing jobs run; the chain stays whole,
+every record is sealed exactly once and counted once in the daily counts."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Count
 
-from activitylog.models import ActivityRecord, ChainHead
+from activitylog.counts import record_day
+from activitylog.models import ActivityRecord, ChainHead, DailyCount
 from activitylog.services import chain_seal, chain_verify, log_create_support_request
 
-WRITERS, PER_WRITER = 6, 40
+WRITERS, PER_WRITER, SEALERS = 6, 40, 2
 
 
 @pytest.mark.services
@@ -20,7 +23,7 @@ def test_concurrent_appends_and_sealing(demo_world):
 
     actors = [User.objects.get(email="global.admin@contoso-partner.example"),
               User.objects.get(email="global.admin@adatum-partner.example")]
-    start, writers_done = threading.Barrier(WRITERS + 1), threading.Event()
+    start, writers_done = threading.Barrier(WRITERS + SEALERS), threading.Event()
     errors: list[BaseException] = []
     seal_rounds = []
 
@@ -48,15 +51,15 @@ def test_concurrent_appends_and_sealing(demo_world):
             connection.close()
 
     threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
-    sealer = threading.Thread(target=seal)
+    sealers = [threading.Thread(target=seal) for _ in range(SEALERS)]
     # when
-    sealer.start()
-    for thread in threads:
+    for thread in sealers + threads:
         thread.start()
     for thread in threads:
         thread.join()
     writers_done.set()
-    sealer.join()
+    for thread in sealers:
+        thread.join()
     chain_seal()
     # then
     assert not errors, errors
@@ -69,3 +72,9 @@ def test_concurrent_appends_and_sealing(demo_world):
         positions = list(ActivityRecord.objects.filter(partner_id=head.partner_id)
                          .order_by("chain_position").values_list("chain_position", flat=True))
         assert positions == list(range(1, head.position + 1))  # each record sealed exactly once, no gaps
+    direct = Counter({(r["partner_id"], r["day"], r["operation_type"], r["operation_status"]): r["n"] for r in
+                      ActivityRecord.objects.order_by().annotate(day=record_day())
+                      .values("partner_id", "day", "operation_type", "operation_status").annotate(n=Count("pk"))})
+    counted = Counter({(c.partner_id, c.day, c.operation_type, c.operation_status): c.count
+                       for c in DailyCount.objects.all()})
+    assert counted == direct  # each sealed record counted once, by whichever sealer sealed it
