@@ -24,7 +24,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Browser tests drive Debian's /usr/bin/chromium. `make test` installs it itself only when it is
 # missing and we are root (a non-root developer runs `make browsers` once, with sudo).
 CHROMIUM ?= /usr/bin/chromium
-TEST_PREREQS := venv
+TEST_PREREQS := venv node_modules
 ifeq ($(wildcard $(CHROMIUM)),)
 ifeq ($(shell id -u),0)
 TEST_PREREQS += browsers
@@ -34,17 +34,19 @@ endif
 # DEMO_PASSWORD reaches the recipe through the environment, so any character survives.
 export DEMO_PASSWORD
 
-.PHONY: help venv run test test-services browsers lint bench clean
+.PHONY: help venv node_modules run test test-services screenshots browsers lint bench clean
 
 help:
 	@echo "make run            migrate, seed the demo, start web + Celery worker + beat (PORT=$(PORT))"
 	@echo "make test           the test suite (SQLite unless DATABASE_URL is set); PYTEST_ARGS=..."
 	@echo "make test-services  the suite against PostgreSQL and Redis on 127.0.0.1"
+	@echo "make screenshots    refresh docs/screenshots/ from the browser tests"
 	@echo "make lint           ruff check"
 	@echo "make bench          benchmarks (SCALE=...)"
-	@echo "make browsers       install Debian chromium and gettext if missing"
+	@echo "make browsers       install Debian chromium, gettext, npm, a Japanese font if missing; npm ci (axe-core)"
+	@echo "make node_modules   npm ci: axe-core for the accessibility checks (package-lock.json)"
 	@echo "make venv           create $(VENV)/ and install requirements-dev.txt"
-	@echo "make clean          remove var/ and $(VENV)/"
+	@echo "make clean          remove var/, $(VENV)/ and node_modules/"
 
 venv: $(STAMP)
 
@@ -56,6 +58,15 @@ $(STAMP): $(REQS)
 		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
 	fi
 	$(VPY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+# axe-core (the browser tests' accessibility checks) from package-lock.json. No npm is a failure:
+# the accessibility checks are part of the suite, never skipped.
+node_modules: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install it (make browsers, or apt-get install -y npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
 	@touch $@
 
 run: venv
@@ -80,17 +91,24 @@ test-services: $(TEST_PREREQS)
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; \
 	exit $$rc
 
+# The committed screenshots (docs/screenshots/, shown in the README): the browser tests, writing there.
+screenshots: $(TEST_PREREQS)
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest tests/browser -q $(PYTEST_ARGS)
+
 browsers:
 	@missing=(); \
 	[ -x $(CHROMIUM) ] || missing+=(chromium); \
 	command -v msgfmt >/dev/null 2>&1 || missing+=(gettext); \
+	command -v npm >/dev/null 2>&1 || missing+=(npm); \
+	fc-list :lang=ja 2>/dev/null | grep -q . || missing+=(fonts-ipafont-gothic); \
 	if [ $${#missing[@]} -gt 0 ]; then \
 		echo "Installing Debian packages: $${missing[*]}"; \
 		$(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y "$${missing[@]}"; \
 	else \
-		echo "chromium and gettext are installed"; \
+		echo "chromium, gettext, npm and a Japanese font are installed"; \
 	fi
+	@$(MAKE) --no-print-directory node_modules
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -99,4 +117,4 @@ bench: venv
 	$(VPY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) node_modules

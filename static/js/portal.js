@@ -6,6 +6,7 @@
  *
  *   [data-dialog-open="ID"]        click: dialog#ID.showModal(); focus returns to the opener on close
  *   [data-dialog-close]            click: close the enclosing <dialog> (Escape closes natively)
+ *   dialog[open]:modal             Tab / Shift+Tab wrap around inside it (focus never leaves it)
  *   dialog[data-autoshow]          shown modally on load and after every htmx swap (then the attribute
  *                                  is removed); without JS the CSS shows it in the page flow
  *   dialog[data-light-dismiss], dialog.panel   a click on the backdrop closes it
@@ -359,7 +360,35 @@
     if (menu instanceof HTMLDetailsElement && menu.classList.contains("menu") && menu.open) closeMenus(menu);
   }, true);
 
+  /* Focus trap: a modal <dialog> makes the page inert, but Tab past its last control would leave
+     for the browser's own UI (and the page body). Wrap around inside the dialog instead. */
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled])," +
+    " textarea:not([disabled]), summary, output[tabindex], [tabindex]:not([tabindex='-1'])";
+
+  function trapTab(event) {
+    var dialog = doc.querySelector("dialog[open]:modal");
+    if (!dialog) return;
+    var items = Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+      return !el.closest("[hidden]") && el.getClientRects().length > 0;
+    });
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1];
+    var active = doc.activeElement;
+    var outside = !dialog.contains(active);
+    if (event.shiftKey && (outside || active === first || active === dialog)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (outside || active === last)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
   doc.addEventListener("keydown", function (event) {
+    if (event.key === "Tab") {
+      trapTab(event);
+      return;
+    }
     if (event.key !== "Escape") return;
     var menu = event.target instanceof Element ? event.target.closest("details.menu[open]") : null;
     if (menu) {
@@ -374,8 +403,11 @@
   });
 
   /* htmx integration ---------------------------------------------------------------------- */
+  // The element htmx reports is the form for a submit: the button pressed (focused) is the opener.
   doc.addEventListener("htmx:beforeRequest", function (event) {
-    lastActivator = openerOf(event.detail && event.detail.elt);
+    var elt = event.detail && event.detail.elt;
+    var active = doc.activeElement;
+    lastActivator = openerOf(elt && elt.contains && active && active !== doc.body && elt.contains(active) ? active : elt);
   });
 
   doc.addEventListener("htmx:afterRequest", function (event) {
