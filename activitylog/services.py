@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .chain import GENESIS, link_hash, record_fields
+from .counts import counts_add
 from .models import ActivityRecord, ChainHead, Operation, Resource, Status
 
 
@@ -134,7 +135,7 @@ def _seal_batch(partner_id: int, batch_size: int) -> int:
     ChainHead.objects.bulk_create([ChainHead(partner_id=partner_id)], ignore_conflicts=True)
     head = ChainHead.objects.select_for_update().get(partner_id=partner_id)
     records = list(ActivityRecord.objects.filter(partner_id=partner_id, hash__isnull=True).order_by("id")[:batch_size])
-    previous = head.hash or GENESIS
+    previous, first = head.hash or GENESIS, head.position + 1
     for record in records:
         head.position += 1
         record.chain_position = head.position
@@ -142,6 +143,9 @@ def _seal_batch(partner_id: int, batch_size: int) -> int:
         record.hash = previous = link_hash(previous, record_fields(record))
     if records:
         _write_seals(records)
+        # The batch is exactly the positions it was given: count it in the transaction that seals it.
+        counts_add(ActivityRecord.objects.filter(partner_id=partner_id, chain_position__gte=first,
+                                                 chain_position__lte=head.position))
         head.hash = previous
         head.save(update_fields=["position", "hash"])
     return len(records)

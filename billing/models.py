@@ -81,7 +81,11 @@ class InvoiceLine(models.Model):
             models.CheckConstraint(condition=Q(total=Round(models.F("subtotal") + models.F("tax_total"), 2)),
                                    name="invoiceline_total_adds_up"),
         ]
-        indexes = [models.Index(fields=["invoice", "posted_at"], name="invoiceline_invoice")]
+        indexes = [
+            models.Index(fields=["invoice", "posted_at"], name="invoiceline_invoice"),
+            # Sums per invoice and charge type (partner home, invoice totals) read only this index.
+            models.Index(fields=["invoice", "charge_type"], include=["total"], name="invoiceline_type_total"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.charge_type} {self.product_name} {self.total} {self.currency}"

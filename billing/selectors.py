@@ -4,10 +4,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.permissions import as_uuid, object_scope
 from accounts.roles import PARTNER_ROLES
 
 from .models import Invoice, InvoiceLine
@@ -17,10 +19,18 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=18, decimal_plac
 
 def invoices_for_user(user) -> QuerySet[Invoice]:
     """The partner's invoices, each annotated with `total_charges` (the sum of its lines' totals)."""
-    qs = Invoice.objects.annotate(total_charges=Coalesce(Sum("lines__total"), ZERO))
+    # Explicit order: Meta.ordering does not apply to an aggregate query, and pages must be stable.
+    qs = (Invoice.objects.annotate(total_charges=Coalesce(Sum("lines__total"), ZERO))
+          .order_by("-period_start", "currency", "id"))
     if getattr(user, "is_authenticated", False) and user.partner_id and user.role_set & PARTNER_ROLES:
         return qs.filter(partner_id=user.partner_id)
     return qs.none()
+
+
+@object_scope("invoice_id")
+def _invoice_visible(user, value) -> bool:
+    pk = as_uuid(value)
+    return pk is not None and Invoice.objects.filter(pk=pk, partner_id=getattr(user, "partner_id", None)).exists()
 
 
 def invoice_get(user, invoice_id) -> Invoice:
@@ -44,3 +54,32 @@ def invoice_sums(invoice: Invoice) -> dict[str, Decimal]:
         subtotal=Coalesce(Sum("subtotal"), ZERO), tax=Coalesce(Sum("tax_total"), ZERO),
         total=Coalesce(Sum("total"), ZERO))
     return sums
+
+
+ISSUED_TOTALS_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _totals_key(invoice_id) -> str:
+    return f"billing:invoice-totals:{invoice_id}"
+
+
+def totals_by_charge_type(invoices: list[Invoice]) -> dict[tuple[uuid.UUID, str], Decimal]:
+    """(invoice id, charge type) -> the sum of the lines' totals, for `invoices`. An issued invoice never changes
+    (D-BILL-3: the database refuses new or changed lines, and posting locks the invoice the close updates), so its
+    totals are cached; open invoices are summed every time. At most one query, however many months."""
+    cached = cache.get_many([_totals_key(i.pk) for i in invoices if i.status == Invoice.Status.ISSUED])
+    out: dict[tuple[uuid.UUID, str], Decimal] = {}
+    for invoice in invoices:
+        for charge_type, total in cached.get(_totals_key(invoice.pk), {}).items():
+            out[(invoice.pk, charge_type)] = total
+    todo = [i for i in invoices if _totals_key(i.pk) not in cached]
+    if not todo:
+        return out
+    fresh: dict[uuid.UUID, dict[str, Decimal]] = {i.pk: {} for i in todo}
+    rows = (InvoiceLine.objects.filter(invoice_id__in=[i.pk for i in todo]).order_by()
+            .values_list("invoice_id", "charge_type").annotate(total=Sum("total")))
+    for invoice_id, charge_type, total in rows:
+        fresh[invoice_id][charge_type] = out[(invoice_id, charge_type)] = total
+    cache.set_many({_totals_key(i.pk): fresh[i.pk] for i in todo if i.status == Invoice.Status.ISSUED},
+                   timeout=ISSUED_TOTALS_CACHE_SECONDS)
+    return out

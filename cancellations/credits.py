@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from partnercenter.api import DomainError
 from partnercenter.money import prorate
-from software.models import OrderLine, ProductType
+from software.models import OrderLine, ProductType, WindowLastDay
 
 
 def purchase_date(line: OrderLine) -> dt.date:
@@ -36,19 +36,20 @@ def window_last_day(line: OrderLine) -> dt.date | None:
     return purchase_date(line) + dt.timedelta(days=line.cancellation_window_days)
 
 
-def lines_closing_within(lines: QuerySet[OrderLine], *, today: dt.date, days: int) -> list[tuple[OrderLine, int]]:
+def lines_closing_within(lines: QuerySet[OrderLine], *, today: dt.date, days: int,
+                         limit: int | None = None) -> list[tuple[OrderLine, int]]:
     """The active, cancellable lines of `lines` with at most `days` left to cancel (0 = the last day), as
-    (line, days left), soonest first. Only lines bought within the longest window can still be open, so that
-    bounds the rows read; the exact rule is `days_left`'s."""
-    lines = lines.filter(status=OrderLine.Status.ACTIVE, cancellation_window_days__isnull=False)
-    longest = lines.aggregate(m=Max("cancellation_window_days"))["m"]
-    if longest is None:
-        return []
-    candidates = (lines.filter(term_start__gte=today - dt.timedelta(days=longest), term_start__lte=today)
-                  .select_related("order__customer").order_by("term_start", "order_id", "line_item_number"))
-    rows = [(line, left) for line in candidates if 0 <= (left := days_left(line, today)) <= days]
-    rows.sort(key=lambda row: row[1])
-    return rows
+    (line, days left), soonest first (then by product name), at most `limit` of them. The window's last day is
+    compared in SQL (software.models.WindowLastDay, `window_last_day`'s rule, indexed), so only the lines closing
+    within the range are read, however many purchases there are."""
+    closing = (lines.filter(status=OrderLine.Status.ACTIVE, cancellation_window_days__isnull=False)
+               .annotate(window_closes=WindowLastDay())
+               .filter(window_closes__gte=today, window_closes__lte=today + dt.timedelta(days=days))
+               .select_related("order__customer")
+               .order_by("window_closes", "friendly_name", "order_id", "line_item_number"))
+    if limit is not None:
+        closing = closing[:limit]
+    return [(line, days_left(line, today)) for line in closing]
 
 
 def window_check(line: OrderLine, today: dt.date) -> None:

@@ -198,3 +198,139 @@ def test_the_home_page_takes_a_bounded_number_of_queries(fabrikam, customer_in, 
     assert len(response.context["links"]) == 18
     assert len(response.context["windows"]) == 12
     assert len(response.context["cancellations"]) == 3
+
+
+HOME_MAX_QUERIES = 20
+PERSONAS = ["admin.agent", "global.admin", "billing.admin", "account.admin", "helpdesk.agent", "sales.agent"]
+
+
+def _queries(client, django_assert_max_num_queries) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(HOME_MAX_QUERIES):
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_home_page_query_count_does_not_grow_with_the_data(persona, fabrikam, customer_in, place_order,
+                                                               client_for, user_for, django_assert_max_num_queries):
+    from activitylog.models import DailyCount
+    from activitylog.services import chain_seal
+    from software.downloads import product_key_reveal
+
+    agent = user_for("admin.agent")
+    customers = [fabrikam, customer_in("US"), customer_in("AU"), customer_in("JP")]
+    viewed_at = BOUGHT + dt.timedelta(days=55)
+
+    def add(n: int) -> None:
+        """n orders per customer last month (windows closing), this month's orders, a nearly used link and a
+        key reveal per line, a cancellation per customer, n support requests; sealed and unsealed records."""
+        orders = []
+        with time_machine.travel(BOUGHT, tick=False):
+            for customer in customers:
+                orders += [place_order(customer, "WS2022-STD", "SQL2022-STD") for _ in range(n)]
+        with time_machine.travel(viewed_at - dt.timedelta(days=1), tick=False):
+            for customer in customers:
+                place_order(customer, "WS2022-DC")
+            for order in orders:
+                for line in order.lines.all():
+                    variant = variant_for(line.entitlement, version="2022", language="en-US", file_type="x64 ISO")
+                    issued = download_link_issue(actor=agent, entitlement=line.entitlement, variant=variant)
+                    DownloadLink.objects.filter(pk=issued.link.pk).update(downloads_used=48)
+                    product_key_reveal(actor=agent, entitlement=line.entitlement)
+            chain_seal()
+            for order in orders:
+                product_key_reveal(actor=agent, entitlement=order.lines.first().entitlement)  # left unsealed
+            for order in orders[::n]:
+                cancellation_request(actor=agent, order=order)
+            for i in range(n):
+                SupportRequest.objects.create(
+                    number=f"SR-Q-{n}-{i}", partner=agent.partner, created_by=agent, problem_type="billing",
+                    impact="low", title="Help", description="x", contact_name="A", contact_email="a@example.com",
+                    contact_phone="1")
+
+    client = client_for(persona)
+    # given one of everything; when the home page is opened
+    add(1)
+    with time_machine.travel(viewed_at, tick=False):
+        few = _queries(client, django_assert_max_num_queries)
+    # and again with ten times as much of everything
+    add(10)
+    with time_machine.travel(viewed_at, tick=False):
+        many = _queries(client, django_assert_max_num_queries)
+    # then the number of queries is the same (none per row) and small
+    assert DailyCount.objects.exists()
+    assert many == few, (few, many)
+
+
+def test_the_money_equals_the_invoice_lines_and_issued_months_are_summed_once(fabrikam, customer_in, place_order,
+                                                                             user_for):
+    # given orders in March and April (April's later cancelled: a credit) in two currencies, March issued
+    from django.db import connection
+    from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
+
+    from billing.models import Invoice, InvoiceLine
+    from billing.services import invoices_close
+    from cancellations.home import money_by_month
+    from cancellations.services import cancellation_process
+
+    agent, us = user_for("admin.agent"), customer_in("US")
+    for day in (dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC), dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC)):
+        with time_machine.travel(day, tick=False):
+            place_order(fabrikam, "WS2022-STD")
+            order = place_order(us, ("SQL2022-STD", 2))
+    with time_machine.travel(dt.datetime(2026, 4, 3, 9, tzinfo=dt.UTC), tick=False):
+        cancellation_process(request_id=cancellation_request(actor=agent, order=order).pk)
+    invoices_close(today=dt.date(2026, 4, 1))
+    today = dt.date(2026, 4, 20)
+
+    def direct() -> dict:
+        rows = (InvoiceLine.objects.filter(invoice__partner=agent.partner).order_by()
+                .values_list("invoice__currency", "invoice__period_start", "charge_type").annotate(t=Sum("total")))
+        return {(currency, month, kind): total for currency, month, kind, total in rows}
+
+    def shown() -> dict:
+        out = {}
+        for summary in money_by_month(agent.partner, today):
+            for month in summary.months:
+                if month.charges:
+                    out[(summary.currency, month.month, InvoiceLine.ChargeType.NEW)] = month.charges
+                if month.credits:
+                    out[(summary.currency, month.month, InvoiceLine.ChargeType.CANCEL_IMMEDIATE)] = month.credits
+        return out
+
+    assert Invoice.objects.filter(partner=agent.partner, status=Invoice.Status.ISSUED).exists()
+    # when the month's money is computed twice, with an order posted to the open month in between
+    first = shown()
+    with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC), tick=False):
+        place_order(us, "WS2022-STD")
+    with CaptureQueriesContext(connection) as queries:
+        second = shown()
+    # then both equal the invoice lines summed directly, the issued month's lines are not read again, and the new
+    # order counts
+    assert first != second == direct()
+    assert any(key[2] == InvoiceLine.ChargeType.CANCEL_IMMEDIATE for key in second)
+    lines_query = [q["sql"] for q in queries.captured_queries if "billing_invoiceline" in q["sql"]]
+    issued = Invoice.objects.filter(partner=agent.partner, status=Invoice.Status.ISSUED)
+    assert len(lines_query) == 1
+    assert not any(form in lines_query[0] for i in issued for form in (str(i.pk), i.pk.hex))
+
+
+def test_chart_coordinates_are_svg_numbers_in_russian(fabrikam, place_order, client_for):
+    # given charts with fractional coordinates and a reader whose language writes decimals with a comma
+    import re
+
+    place_order(fabrikam, "WS2022-STD")
+    client = client_for("billing.admin")
+    client.cookies["django_language"] = "ru"
+    # when the home page is rendered in Russian
+    html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    # then it is in Russian and every coordinate is a number SVG understands
+    assert 'lang="ru"' in html
+    coordinates = re.findall(r'\s(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', html)
+    assert coordinates and any("." in value for value in coordinates)
+    assert [value for value in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", value)] == []

@@ -96,3 +96,41 @@ def test_domain_error_from_service_is_raised_directly(place_order, fabrikam, use
     with pytest.raises(DomainError) as caught:
         cancellation_request(actor=user_for("admin.agent"), order=order)
     assert caught.value.code == "800061"
+
+
+def test_the_sql_last_day_of_a_window_is_window_last_day(order_on, fabrikam):
+    # given lines bought around month and year ends and a leap day, with windows of several lengths, and one
+    # line that can't be cancelled
+    from cancellations.credits import window_last_day
+    from software.models import WindowLastDay
+
+    days = [dt.date(2026, 1, 31), dt.date(2026, 12, 15), dt.date(2027, 12, 31), dt.date(2028, 2, 29)]
+    orders = [order_on(day, fabrikam, "WS2022-STD", "SUSE-SLES") for day in days]
+    for order, window in zip(orders, [0, 1, 29, 365], strict=True):
+        order.lines.filter(cancellation_window_days__isnull=False).update(cancellation_window_days=window)
+    lines = OrderLine.objects.filter(order__in=orders).annotate(closes=WindowLastDay())
+    # when the last day is computed in SQL; then it is the Python rule's, NULL where there is no window
+    assert [(line.closes, window_last_day(line)) for line in lines if line.closes != window_last_day(line)] == []
+    assert sorted(str(line.closes) for line in lines if line.closes) == [
+        "2026-01-31", "2026-12-16", "2028-01-29", "2029-02-28"]
+    assert sum(line.closes is None for line in lines) == 4
+
+
+def test_lines_closing_within_finds_each_window_length_soonest_first(order_on, fabrikam, user_for):
+    # given, bought 25 days ago, a line with a 30-day window (5 days left) and one with 60 (35 left); bought
+    # 58 days ago, a 60-day line (2 left); bought 31 days ago a 30-day line (passed)
+    from cancellations.credits import lines_closing_within
+
+    today = PURCHASE + dt.timedelta(days=58)
+    short = order_on(today - dt.timedelta(days=25), fabrikam, "WS2022-STD")
+    long = order_on(today - dt.timedelta(days=25), fabrikam, "WS2022-DC")
+    soon = order_on(today - dt.timedelta(days=58), fabrikam, "SQL2022-STD")
+    passed = order_on(today - dt.timedelta(days=31), fabrikam, "WS2022-STD")
+    OrderLine.objects.filter(order__in=[short, passed]).update(cancellation_window_days=30)
+    lines = OrderLine.objects.filter(order__in=[short, long, soon, passed])
+    # when the lines closing within 7 days are listed, all and the first one only
+    found = [(line.order_id, left) for line, left in lines_closing_within(lines, today=today, days=7)]
+    first = [(line.order_id, left) for line, left in lines_closing_within(lines, today=today, days=7, limit=1)]
+    # then the 2-day and the 5-day lines are listed, soonest first
+    assert found == [(soon.pk, 2), (short.pk, 5)]
+    assert first == [(soon.pk, 2)]
