@@ -14,28 +14,42 @@ HASHED_FIELDS = [
 
 
 def format_date(value) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """2026-11-22T07:58:01.123456Z (always microseconds). isoformat is the C equivalent of
+    strftime("%Y-%m-%dT%H:%M:%S.%fZ") and several times cheaper (the export formats every record)."""
+    return value.isoformat(timespec="microseconds")[:26] + "Z"
+
+
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def details_text(details: dict) -> str:
-    return json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":")), with one encoder
+    made once instead of one per call."""
+    return _CANONICAL_JSON.encode(details)
+
+
+def record_values(record) -> list[str]:
+    """The hashed content of a record (a model instance, or anything with its attributes) as the strings
+    the export writes, in HASHED_FIELDS order: the canonical form."""
+    customer_id = record.customer_id
+    return [
+        str(record.pk),
+        str(record.partner_id),
+        format_date(record.operation_date),
+        record.user_principal_name,
+        str(customer_id) if customer_id else "",
+        record.customer_name,
+        record.resource_type,
+        record.operation_type,
+        record.operation_status,
+        record.ip_address or "",
+        details_text(record.details),
+    ]
 
 
 def record_fields(record) -> dict[str, str]:
-    """The hashed content of a model instance as the strings the export writes."""
-    return {
-        "id": str(record.pk),
-        "partnerId": str(record.partner_id),
-        "operationDate": format_date(record.operation_date),
-        "userPrincipalName": record.user_principal_name,
-        "customerId": str(record.customer_id) if record.customer_id else "",
-        "customerName": record.customer_name,
-        "resourceType": record.resource_type,
-        "operationType": record.operation_type,
-        "operationStatus": record.operation_status,
-        "ipAddress": record.ip_address or "",
-        "details": details_text(record.details),
-    }
+    """record_values by column name."""
+    return dict(zip(HASHED_FIELDS, record_values(record), strict=True))
 
 
 def link_hash(previous_hash: str, fields: dict[str, str]) -> str:

@@ -8,39 +8,86 @@ never altered (no CSV-injection escaping: a changed value would no longer match 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .chain import HASHED_FIELDS, link_hash, record_fields
+from django.db import connection, transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
+
+from .chain import HASHED_FIELDS, link_hash, record_values
 
 CHAIN_COLUMNS = ["chainPosition", "previousHash", "hash"]
 COLUMNS = CHAIN_COLUMNS + HASHED_FIELDS
 CHUNK_SIZE = 2000
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def record_row(record) -> list[str]:
-    fields = record_fields(record)
-    return [str(record.chain_position), record.previous_hash, record.hash] + [fields[name] for name in HASHED_FIELDS]
+    return [str(record.chain_position), record.previous_hash, record.hash, *record_values(record)]
+
+
+class ExportedRecord(NamedTuple):
+    """The columns of a record that the export writes, read as a tuple (`values_list`) instead of a model
+    instance: building a model per row was a quarter of the export's time. It has the attributes
+    `chain.record_values` reads, so the canonical form stays defined in one place."""
+
+    chain_position: int
+    previous_hash: str
+    hash: str
+    id: int
+    partner_id: int
+    operation_date: dt.datetime
+    user_principal_name: str
+    customer_id: object
+    customer_name: str
+    resource_type: str
+    operation_type: str
+    operation_status: str
+    ip_address: str | None
+    details: dict
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def exported_records(qs) -> Iterator[ExportedRecord]:
+    """Stream `qs` (records in the order to export) as ExportedRecord tuples through a server-side cursor,
+    CHUNK_SIZE rows at a time: constant memory whatever the range."""
+    columns: list = list(ExportedRecord._fields)
+    if connection.features.has_native_uuid_field:
+        # PostgreSQL's text form of a uuid is str(uuid.UUID): reading it as text skips building a UUID per
+        # row only to turn it back into that string (a tenth of the export's time).
+        columns[columns.index("customer_id")] = Cast("customer_id", output_field=CharField())
+    make = ExportedRecord._make
+    # Inside a transaction the server-side cursor streams. Outside one (autocommit) Django declares it
+    # WITH HOLD, and PostgreSQL then runs the whole query and copies every row to a temporary file before
+    # the first one is sent.
+    with transaction.atomic():
+        for values in qs.values_list(*columns).iterator(chunk_size=CHUNK_SIZE):
+            yield make(values)
 
 
 LINES_PER_CHUNK = 500
 
 
+def csv_line(values: list[str]) -> str:
+    """One CSV line exactly as `csv.writer` writes it (QUOTE_MINIMAL, CRLF): a field holding a comma, a quote
+    or a line break is quoted, its quotes doubled. Several times faster than csv.writer for these rows."""
+    return ",".join([('"' + value.replace('"', '""') + '"')
+                     if ("," in value or '"' in value or "\n" in value or "\r" in value) else value
+                     for value in values]) + "\r\n"
+
+
 def csv_lines(records: Iterable) -> Iterator[str]:
     """The header row, then the records' lines, LINES_PER_CHUNK lines per yielded string (one write per
     chunk instead of one per record); `records` should be a lazy iterator (constant memory)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(COLUMNS)
+    yield csv_line(COLUMNS)
     batch: list[str] = []
     for record in records:
-        batch.append(writer.writerow(record_row(record)))
+        batch.append(csv_line(record_row(record)))
         if len(batch) >= LINES_PER_CHUNK:
             yield "".join(batch)
             batch = []

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from .models import ActivityRecord
+from .counts import record_day
+from .models import ActivityRecord, DailyCount, Status
 
 DEFAULT_DAYS = 30
 
@@ -81,3 +82,35 @@ def records_newest_first(qs: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecor
 def records_chain_order(qs: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
     """Sealed records in chain order (oldest first), as the export and the verifier need them."""
     return qs.filter(chain_position__isnull=False).order_by("chain_position")
+
+
+def daily_counts(partner_id: int, *, first_day: dt.date, operations: list[str],
+                 status: str = Status.SUCCEEDED) -> dict[tuple[dt.date, str], int]:
+    """(day, operation) -> how many records of `status` the partner has, from `first_day` (in settings.TIME_ZONE)
+    on: the daily counts of sealed records plus a live count of the unsealed ones (a few seconds' worth,
+    found through the partial index `activity_unsealed`). One statement, so a batch sealed meanwhile is
+    counted once: either still unsealed or already in the counts."""
+    sealed = (DailyCount.objects.filter(partner_id=partner_id, day__gte=first_day, operation_status=status,
+                                        operation_type__in=operations)
+              .order_by().values_list("day", "operation_type", "count"))
+    since = dt.datetime.combine(first_day, dt.time.min, tzinfo=timezone.get_default_timezone())
+    unsealed = (ActivityRecord.objects.filter(partner_id=partner_id, hash__isnull=True, operation_date__gte=since,
+                                              operation_status=status, operation_type__in=operations)
+                .order_by().annotate(day=record_day()).values_list("day", "operation_type")
+                .annotate(n=Count("pk")))
+    out: dict[tuple[dt.date, str], int] = {}
+    for day, operation, n in sealed.union(unsealed, all=True):
+        out[(day, operation)] = out.get((day, operation), 0) + n
+    return out
+
+
+def records_chain_span(qs: QuerySet[ActivityRecord]) -> tuple[QuerySet[ActivityRecord], int]:
+    """`qs` (records_chain_order) bounded to the chain positions it spans, and how many records it holds,
+    with one aggregate. The bounds change no result, but let the streaming (server-side cursor) plan walk
+    only that part of the (partner, chain_position) index: without them it walks the partner's whole
+    chain from position 1, filtering by date. Records sealed afterwards fall outside the bounds, so the
+    count is exactly what the stream yields."""
+    span = qs.order_by().aggregate(n=Count("id"), first=Min("chain_position"), last=Max("chain_position"))
+    if not span["n"]:
+        return qs.none(), 0
+    return qs.filter(chain_position__gte=span["first"], chain_position__lte=span["last"]), span["n"]

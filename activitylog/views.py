@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import Perm, requires
 from partnercenter.paging import CappedPaginator
 
-from .export import CHUNK_SIZE, csv_lines
-from .models import Operation, Resource
+from .export import csv_lines, exported_records
+from .models import Operation, Resource, Status
 from .selectors import (
     LogFilter,
     default_range,
     records_chain_order,
+    records_chain_span,
     records_filter,
     records_for_user,
     records_newest_first,
@@ -86,6 +87,14 @@ def log(request):
     qs = records_newest_first(records_filter(records_for_user(request.user), log_filter))
     # One COUNT serves the pager and the export button ("Export N records").
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The labels once per page, not get_FOO_display per row (it rebuilds the choices each call).
+    labels = {**dict(Operation.choices), **dict(Resource.choices), **dict(Status.choices)}
+    for record in page:
+        record.operation_label = labels.get(record.operation_type, record.operation_type)
+        record.resource_label = labels.get(record.resource_type, record.resource_type)
+        record.status_label = labels.get(record.operation_status, record.operation_status)
+        record.time_iso = record.operation_date.isoformat()
+        record.time_shown = record.operation_date.strftime("%Y-%m-%d %H:%M:%S")
     return render(request, "activitylog/log.html", {
         "form": form, "page_obj": page, "log_filter": log_filter, "export_query": _query(log_filter),
     })
@@ -103,9 +112,8 @@ def export(request):
     log_filter = form.log_filter()
     partner_id = request.user.partner_id
     chain_seal(partner_id=partner_id)
-    qs = records_chain_order(records_filter(records_for_user(request.user), log_filter))
-    total = qs.count()
-    response = StreamingHttpResponse(csv_lines(qs.iterator(chunk_size=CHUNK_SIZE)),
+    qs, total = records_chain_span(records_chain_order(records_filter(records_for_user(request.user), log_filter)))
+    response = StreamingHttpResponse(csv_lines(exported_records(qs)),
                                      content_type="text/csv; charset=utf-8")
     name = f"activity-log_{log_filter.start:%Y-%m-%d}_{log_filter.end:%Y-%m-%d}"
     if any((log_filter.customer, log_filter.user, log_filter.operation, log_filter.resource)):

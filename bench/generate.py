@@ -11,7 +11,8 @@ id UUID(int=LINK_BASE + i) and token `bench-link-<i>` (only its SHA-256 is store
 
 Activity records are sealed here, as the sealing job would: each partner's chain continues from its
 ChainHead, with positions, previous hashes and hashes computed by `activitylog.chain.link_hash`, so
-`verify_activity_log` (chain_verify) accepts the generated data.
+`verify_activity_log` (chain_verify) accepts the generated data; their daily counts (activitylog.counts) are
+filled in at the end, as the backfill migration does.
 """
 from __future__ import annotations
 
@@ -115,6 +116,7 @@ def generate(scale: str, *, seed: int = 20240601) -> dict:
 
     from accounts.models import Partner, User
     from activitylog.chain import GENESIS, details_text, format_date, link_hash
+    from activitylog.counts import counts_rebuild
     from activitylog.models import ChainHead
     from activitylog.services import chain_seal
     from customers.models import Market
@@ -332,6 +334,7 @@ def generate(scale: str, *, seed: int = 20240601) -> dict:
           batch=100_000)
     for partner_id, (position, digest) in heads.items():
         ChainHead.objects.filter(partner_id=partner_id).update(position=position, hash=digest)
+    counts_rebuild()  # the records were sealed here, not by the sealing job: count them as the migration does
     with connection.cursor() as c2:
         for table, column in (("activitylog_activityrecord", "id"), ("billing_invoiceline", "id"),
                               ("software_orderline", "id")):

@@ -8,9 +8,23 @@ import uuid
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from accounts.permissions import as_uuid, object_scope
 from customers.models import Customer
+from customers.selectors import customer_in_reach
 
-from .models import DownloadLink, Entitlement, Variant
+from .models import DownloadLink, Entitlement, Order, Variant
+
+
+@object_scope("order_id")
+def _order_visible(user, value) -> bool:
+    customer_id = Order.objects.filter(pk=as_uuid(value)).values_list("customer_id", flat=True).first()
+    return customer_id is not None and customer_in_reach(user, customer_id)
+
+
+@object_scope("entitlement_id")
+def _entitlement_visible(user, value) -> bool:
+    customer_id = Entitlement.objects.filter(pk=as_uuid(value)).values_list("customer_id", flat=True).first()
+    return customer_id is not None and customer_in_reach(user, customer_id)
 
 LINK_EXPIRY_SOON = dt.timedelta(days=2)   # a link expiring within this needs attention (issue 8)
 LINK_FEW_DOWNLOADS = 5                    # ... and so does one with fewer downloads left than this

@@ -109,25 +109,31 @@ def _common_headers(response, file) -> None:
 @requires(PUBLIC)
 @require_http_methods(["GET", "HEAD"])
 def download(request, token: str):
-    try:
-        link = link_for_token(token)
-    except UnknownLink:
-        return _not_found(request)
-    file = link.variant.file
     accel = getattr(settings, "DOWNLOAD_SERVER", "django") == "x-accel"
     header = request.headers.get("Range", "")
+    byte_range, unsatisfiable = None, False
+    if request.method == "GET" and not header and accel:
+        # The common case, a whole-file GET handed to nginx: it counts (D-SW-8) and needs nothing from the
+        # link beforehand, so download_start counts it without reading the link first.
+        link, counted, path = None, True, None
+    else:
+        # A Range (does it start at byte 0 of this file?), a HEAD, or bits served from disk (are they
+        # there?): read the link and its file first.
+        try:
+            link = link_for_token(token)
+        except UnknownLink:
+            return _not_found(request)
+        try:
+            byte_range = parse_range(header, link.file.size)
+        except Unsatisfiable:
+            unsatisfiable = True
+        starts_at_zero = unsatisfiable is False and (byte_range is None or byte_range[0] == 0)
+        counted = request.method == "GET" and starts_at_zero
+        path = None if accel else _file_path(link.file.path)
+        if path is not None and not path.is_file():
+            raise Http404  # the bits are missing on this server: don't take a download for nothing
     try:
-        byte_range = parse_range(header, file.size)
-        unsatisfiable = False
-    except Unsatisfiable:
-        byte_range, unsatisfiable = None, True
-    starts_at_zero = unsatisfiable is False and (byte_range is None or byte_range[0] == 0)
-    counted = request.method == "GET" and starts_at_zero
-    path = None if accel else _file_path(file.path)
-    if path is not None and not path.is_file():
-        raise Http404  # the bits are missing on this server: don't take a download for nothing
-    try:
-        download_start(token=token, counted=counted, ip=client_ip(request), link=link)
+        file = download_start(token=token, counted=counted, ip=client_ip(request), link=link).file
     except UnknownLink:
         return _not_found(request)
     except NoLongerAvailable as exc:

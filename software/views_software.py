@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -113,6 +114,32 @@ def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name
     return rows
 
 
+PURCHASES_PER_PAGE = 20
+
+
+def purchases_page(request, entitlements) -> Page:
+    """One page of the customer's purchases (rendering costs ~1 ms a purchase: a customer with 200 took ~190 ms in full).
+    Without `?page=`, the page holding the purchase the request is about: `?entitlement=` (the row whose
+    variant picker was submitted) or `?order=` (a link to an order from elsewhere: the partner home, the
+    cancel flow)."""
+    number = request.GET.get("page")
+    if not number:
+        index = _index_of(entitlements, entitlement=request.GET.get("entitlement", ""),
+                          order=request.GET.get("order", ""))
+        number = index // PURCHASES_PER_PAGE + 1 if index is not None else 1
+    return Paginator(entitlements, PURCHASES_PER_PAGE).get_page(number)
+
+
+def _index_of(entitlements, *, entitlement: str, order: str) -> int | None:
+    if not (entitlement or order):
+        return None
+    keys = entitlements.prefetch_related(None).values_list("pk", "order_line__order_id")
+    for index, (pk, order_id) in enumerate(keys):
+        if str(pk) == entitlement or str(order_id) == order:
+            return index
+    return None
+
+
 def _respond(request, fragment: str, context: dict, *, status: int = 200):
     """htmx gets the <dialog data-autoshow> fragment; a plain form post gets a full page."""
     if request.htmx:
@@ -158,12 +185,12 @@ def _partner_page(customer) -> dict:
 @requires(Perm.VIEW_CUSTOMERS)
 def customer_software(request, tenant_id):
     customer = customer_get(request.user, tenant_id)
-    rows = build_rows(request, entitlements_for_customer(customer),
-                      may_act=has_perm(request.user, Perm.SOFTWARE_ACCESS),
+    page = purchases_page(request, entitlements_for_customer(customer))
+    rows = build_rows(request, page, may_act=has_perm(request.user, Perm.SOFTWARE_ACCESS),
                       may_cancel=has_perm(request.user, Perm.CANCEL),
                       key_name="software:reveal_key", link_name="software:issue_link",
                       send_name="software:send_link", url_kwargs={"tenant_id": customer.tenant_id})
-    return render(request, TAB_TEMPLATE, {**_partner_page(customer), "rows": rows,
+    return render(request, TAB_TEMPLATE, {**_partner_page(customer), "rows": rows, "page_obj": page,
                                           "page_url": request.path})
 
 
@@ -237,11 +264,11 @@ def admin_center_home(request):
 @requires(Perm.TENANT_SOFTWARE)
 def admin_center_software(request):
     tenant = _tenant_or_404(request.user)
-    rows = build_rows(request, entitlements_for_customer(tenant), may_act=True,
-                      key_name="admin_center:software_key", link_name="admin_center:software_link",
-                      url_kwargs={}, link_orders=False)
+    page = purchases_page(request, entitlements_for_customer(tenant))
+    rows = build_rows(request, page, may_act=True, key_name="admin_center:software_key",
+                      link_name="admin_center:software_link", url_kwargs={}, link_orders=False)
     return render(request, "software/admin_center/software.html", {**_admin_page(tenant), "rows": rows,
-                                                                   "page_url": request.path})
+                                                                   "page_obj": page, "page_url": request.path})
 
 
 @requires(Perm.TENANT_SOFTWARE)

@@ -21,10 +21,10 @@ def browser(client_for):
 
 
 def test_the_page_lists_records_with_default_dates(browser, records_for, fabrikam):
-    # given
-    records_for("global.admin", 2, customer=fabrikam)
-    # when
     with time_machine.travel(NOW, tick=False):
+        # given records written today
+        records_for("global.admin", 2, customer=fabrikam)
+        # when the page opens with its default range (the last 30 days)
         response = browser.get(PAGE)
     # then
     html = response.content.decode()

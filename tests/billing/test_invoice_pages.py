@@ -103,3 +103,26 @@ def test_other_partners_invoice_pages_are_404(client_for, fabrikam, place_order)
     # then
     assert detail.status_code == 404 and export.status_code == 404
     assert str(invoice.id) not in listing.content.decode()
+
+
+def test_invoice_lines_are_paged_and_the_totals_cover_the_whole_invoice(client_for, fabrikam, place_order,
+                                                                        monkeypatch):
+    # given: two charges on one invoice, one line per page
+    import billing.views
+
+    monkeypatch.setattr(billing.views, "LINES_PER_PAGE", 1)
+    first = place_order(fabrikam, "WS2022-STD")
+    second = place_order(fabrikam, "WS2022-STD")
+    invoice = current_invoice(fabrikam.partner_id, "JPY")
+    url = reverse("billing:invoice_detail", kwargs={"invoice_id": invoice.id})
+    client = client_for("billing.admin")
+    # when
+    pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2)]
+    export = b"".join(client.get(reverse("billing:invoice_csv", kwargs={"invoice_id": invoice.id}))
+                      .streaming_content).decode()
+    # then: each page shows one of the orders, both show the invoice's total, the CSV has both
+    assert (str(first.id) in pages[0]) != (str(second.id) in pages[0])
+    assert (str(first.id) in pages[1]) != (str(second.id) in pages[1])
+    assert str(first.id) in pages[0] + pages[1] and str(second.id) in pages[0] + pages[1]
+    assert all("215600" in page and 'rel="next"' in pages[0] for page in pages)
+    assert str(first.id) in export and str(second.id) in export

@@ -260,3 +260,61 @@ def test_revoked_link_is_refused(client, issue):
     # when / then
     assert client.get(url).status_code == 410
     assert client.head(url).status_code == 410
+
+
+@pytest.fixture
+def accel(settings):
+    """Production's mode: a whole-file GET is counted without reading the link first."""
+    settings.DOWNLOAD_SERVER = "x-accel"
+    settings.DOWNLOAD_ACCEL_PREFIX = "/protected-software/"
+
+
+def test_x_accel_counts_to_fifty_and_records_each_download_and_the_refusal(client, issue, accel, fabrikam):
+    # given
+    link, url = issue()
+    DownloadLink.objects.filter(pk=link.pk).update(downloads_used=48)
+    records = ActivityRecord.objects.filter(operation_type=Operation.DOWNLOAD_SOFTWARE, details__LinkId=str(link.pk))
+    # when
+    statuses = [client.get(url).status_code for _ in range(3)]
+    # then: two more downloads, then "used up"; each one recorded with what the record copies
+    assert statuses == [200, 200, 410]
+    assert used(link) == 50
+    ok = records.filter(operation_status="succeeded")
+    assert ok.count() == 2
+    record = ok.first()
+    order_line = link.entitlement.order_line
+    assert record.customer_id == fabrikam.tenant_id and record.customer_name == fabrikam.company_name
+    assert record.partner_id == fabrikam.partner_id
+    assert record.details == {"OrderId": str(order_line.order_id), "ProductName": link.entitlement.offer.name,
+                              "FileName": link.variant.file.file_name, "LinkId": str(link.pk)}
+    refused = records.get(operation_status="failed")
+    assert refused.details["Reason"] == "used up"
+
+
+@pytest.mark.parametrize("change, reason", [({"status": DownloadLink.Status.REVOKED}, "revoked"),
+                                            ({"status": DownloadLink.Status.EXPIRED}, "expired")])
+def test_x_accel_refuses_a_dead_link_and_says_why(client, issue, accel, change, reason):
+    # given
+    link, url = issue()
+    DownloadLink.objects.filter(pk=link.pk).update(**change)
+    # when
+    response = client.get(url)
+    # then
+    assert response.status_code == 410 and "X-Accel-Redirect" not in response
+    assert used(link) == 0
+    record = ActivityRecord.objects.get(operation_type=Operation.DOWNLOAD_SOFTWARE, details__LinkId=str(link.pk))
+    assert record.operation_status == "failed" and record.details["Reason"] == reason
+
+
+def test_x_accel_unknown_link_is_404_and_a_range_from_later_does_not_count(client, issue, accel):
+    # given
+    link, url = issue()
+    # when
+    unknown = client.get(reverse("software:download", kwargs={"token": "not-a-real-token"}))
+    resumed = client.get(url, HTTP_RANGE="bytes=100-")
+    from_zero = client.get(url, HTTP_RANGE="bytes=0-")
+    # then
+    assert unknown.status_code == 404
+    assert resumed.status_code == 200 and resumed["X-Accel-Redirect"].endswith(link.variant.file.path)
+    assert from_zero.status_code == 200
+    assert used(link) == 1

@@ -198,3 +198,45 @@ def test_anonymous_is_sent_to_sign_in(client, fabrikam, entitlement):
     response = client.post(key_url(fabrikam, entitlement))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_purchases_are_paged_and_a_link_to_an_order_or_a_submitted_row_opens_its_page(client_for, fabrikam,
+                                                                                     place_order, monkeypatch):
+    # given: three orders, two purchases a page (newest first: the oldest order is alone on page 2)
+    import software.views_software
+
+    monkeypatch.setattr(software.views_software, "PURCHASES_PER_PAGE", 2)
+    oldest = place_order(fabrikam, "WS2022-STD")
+    middle = place_order(fabrikam, "WS2022-DC")
+    newest = place_order(fabrikam, "SQL2022-STD")
+    client = client_for("admin.agent")
+    oldest_entitlement = oldest.lines.get().entitlement
+    # when
+    first = client.get(tab_url(fabrikam)).content.decode()
+    by_order = client.get(tab_url(fabrikam), {"order": oldest.pk}).content.decode()
+    submitted = client.get(tab_url(fabrikam), {"entitlement": oldest_entitlement.pk, **VARIANT}).content.decode()
+    explicit = client.get(tab_url(fabrikam), {"order": oldest.pk, "page": 1}).content.decode()
+    # then
+    assert str(newest.pk) in first and str(middle.pk) in first and str(oldest.pk) not in first
+    assert "Page 1 of 2" in first
+    assert str(oldest.pk) in by_order and str(newest.pk) not in by_order and "Page 2 of 2" in by_order
+    assert f'id="variant-{oldest_entitlement.pk}"' in submitted and "Page 2 of 2" in submitted
+    assert f'id="entitlement-{oldest_entitlement.pk}"' not in explicit  # an explicit page wins
+
+
+def test_the_tab_counts_the_same_queries_with_a_full_page_and_more_pages(client_for, fabrikam, place_order):
+    # given: one purchase, then more than a page of them
+    from software.views_software import PURCHASES_PER_PAGE
+
+    client = client_for("admin.agent")
+    place_order(fabrikam, "WS2022-STD")
+    with CaptureQueriesContext(connection) as few:
+        client.get(tab_url(fabrikam))
+    for _ in range(PURCHASES_PER_PAGE):
+        place_order(fabrikam, "WS2022-DC")
+    # when
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(tab_url(fabrikam))
+    # then: one page of rows, same queries
+    assert response.content.decode().count('class="detail-row"') == PURCHASES_PER_PAGE
+    assert len(many) == len(few)
