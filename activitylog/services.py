@@ -5,6 +5,8 @@ action leaves no record, a committed one always has one.
 """
 from __future__ import annotations
 
+import functools
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,9 +35,29 @@ def _build(*, partner_id: int, operation: Operation, resource: Resource, actor=N
     )
 
 
+@functools.cache
+def _insert_sql(vendor: str) -> tuple[str, tuple]:
+    """INSERT of one record with every column but the id, returning the id; and the fields in column order.
+    Built once per database vendor (the table's quoting and RETURNING differ by vendor only)."""
+    fields = tuple(f for f in ActivityRecord._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return (f"INSERT INTO {connection.ops.quote_name(ActivityRecord._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({placeholders}) RETURNING {connection.ops.quote_name(ActivityRecord._meta.pk.column)}",
+            fields)
+
+
 def _append(**fields) -> ActivityRecord:
+    """Insert one record. The statement is built once and the values prepared by each field, as the ORM's
+    save(force_insert=True) does, without compiling the INSERT again for every record: a counted download
+    writes one record each, and the compile was a quarter of the writer's CPU. ActivityRecord has no save()
+    override and no signal receivers (a test checks), so nothing of save() is skipped."""
     record = _build(**fields)
-    record.save(force_insert=True)
+    sql, columns = _insert_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(getattr(record, f.attname), connection) for f in columns])
+        record.pk = cursor.fetchone()[0]
+    record._state.adding, record._state.db = False, connection.alias
     return record
 
 

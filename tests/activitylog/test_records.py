@@ -169,3 +169,34 @@ def test_a_rolled_back_action_leaves_no_record(user_for):
     assert ActivityRecord.objects.count() == before
     assert not Customer.objects.filter(domain="ghost.onmicrosoft.com").exists()
 
+
+
+def test_the_writer_stores_exactly_what_the_model_holds(fabrikam, user_for):
+    """activitylog.services writes records with its own INSERT (built once): what it returns is what a read
+    finds, field for field, including the JSON details, the time and the id."""
+    from activitylog.services import log_download_link
+
+    # given
+    actor = user_for("admin.agent")
+    # when
+    with transaction.atomic():
+        written = log_download_link(actor=actor, customer=fabrikam, order_id="O-1", product="Windows Server 2022",
+                                    variant="2022 ja-JP x64 ISO — 日本語", link_id="L-1", ip=IP)
+    # then
+    stored = ActivityRecord.objects.get(pk=written.pk)
+    fields = [f.attname for f in ActivityRecord._meta.concrete_fields]
+    assert [getattr(written, name) for name in fields] == [getattr(stored, name) for name in fields]
+    assert stored.details == {"OrderId": "O-1", "ProductName": "Windows Server 2022",
+                              "Variant": "2022 ja-JP x64 ISO — 日本語", "LinkId": "L-1"}
+    assert not written._state.adding
+
+
+def test_nothing_of_save_is_skipped_by_the_writer():
+    """The writer bypasses Model.save(): that is only right while ActivityRecord adds nothing to it."""
+    from django.db.models import Model
+    from django.db.models.signals import post_save, pre_save
+
+    assert ActivityRecord.save is Model.save and ActivityRecord.save_base is Model.save_base
+    assert not pre_save.has_listeners(ActivityRecord) and not post_save.has_listeners(ActivityRecord)
+    assert not any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                   for f in ActivityRecord._meta.concrete_fields)
