@@ -89,6 +89,39 @@ def assert_language(page, lang: str, *msgids: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
+def choose_variant(page, entitlement_pk) -> object:
+    """Open a purchase's row on the Software tab (or Your products) and submit its variant picker; returns the
+    row's details element on the reloaded page."""
+    details = page.locator(f"tr#entitlement-{entitlement_pk} + tr details")
+    details.locator("summary").click()
+    with page.expect_navigation():
+        details.locator("button[type=submit]:not([data-action])").click()
+    return page.locator(f"tr#entitlement-{entitlement_pk} + tr details")
+
+
+def get_key(page, details, shot) -> None:
+    """Get key: the dialog shows a key in the product-key format; screenshot, then close it."""
+    details.locator("button[data-action=get-key]").click()
+    dialog = page.locator("dialog#key-dialog[open]")
+    dialog.wait_for()
+    assert KEY_FORMAT.match(dialog.locator("#product-key").inner_text().strip())
+    shot("product-key")
+    dialog.locator(".dialog-footer [data-dialog-close]").click()
+    dialog.wait_for(state="detached")
+
+
+def get_link_and_download(page, details) -> tuple[object, str]:
+    """Get download link, then Download: the bytes' SHA-256 is the one the dialog shows. Returns the open
+    dialog and that SHA-256."""
+    details.locator("button[data-action=get-link]").click()
+    dialog = page.locator("dialog#link-dialog[open]")
+    dialog.wait_for()
+    shown_sha256 = dialog.locator("#download-sha256").inner_text().strip()
+    body = download(page, dialog.locator("a[data-action=download]").click)
+    assert hashlib.sha256(body).hexdigest() == shown_sha256
+    return dialog, shown_sha256
+
+
 def test_admin_agent_journey_to_the_verified_activity_log(lang, page, browser, live_server, demo_world,
                                                          cancellations_processed, tmp_path, axe):
     from activitylog.models import Operation
@@ -148,32 +181,18 @@ def test_admin_agent_journey_to_the_verified_activity_log(lang, page, browser, l
     page.locator("main a.btn[href$='/software/']").click()  # Go to Software
     page.wait_for_load_state()
     entitlement = Entitlement.objects.get(order_line__order=order)
-    details = page.locator(f"tr#entitlement-{entitlement.pk} + tr details")
-    details.locator("summary").click()
-    with page.expect_navigation():
-        details.locator("button[type=submit]:not([data-action])").click()
-    details = page.locator(f"tr#entitlement-{entitlement.pk} + tr details")
+    details = choose_variant(page, entitlement.pk)
     assert_language(page, lang, "Get key", "Get download link")
     shot("software-tab", details)
 
     # 5. Get key
-    details.locator("button[data-action=get-key]").click()
-    dialog = page.locator("dialog#key-dialog[open]")
-    dialog.wait_for()
-    assert KEY_FORMAT.match(dialog.locator("#product-key").inner_text().strip())
-    shot("product-key")
-    dialog.locator(".dialog-footer [data-dialog-close]").click()
-    dialog.wait_for(state="detached")
+    get_key(page, details, shot)
 
     # 6. Get download link → Download: the file's SHA-256 is the catalogue's
-    details.locator("button[data-action=get-link]").click()
-    dialog = page.locator("dialog#link-dialog[open]")
-    dialog.wait_for()
+    dialog, downloaded_sha256 = get_link_and_download(page, details)
     link = DownloadLink.objects.get(entitlement=entitlement)
     catalogue_sha256 = link.variant.file.sha256
-    assert dialog.locator("#download-sha256").inner_text().strip() == catalogue_sha256
-    body = download(page, dialog.locator("a[data-action=download]").click)
-    assert hashlib.sha256(body).hexdigest() == catalogue_sha256
+    assert downloaded_sha256 == catalogue_sha256
 
     # 7. Copy link: the clipboard holds the shown URL, and a fresh browser (no session) downloads through it
     uri = dialog.locator("#download-link").input_value()
@@ -259,7 +278,7 @@ def test_admin_agent_journey_to_the_verified_activity_log(lang, page, browser, l
 def test_global_admin_sees_own_products_in_the_admin_center_and_not_another_tenants(
         page, live_server, demo_world, place_order, axe):
     from customers.models import Customer
-    from software.models import Entitlement
+    from software.models import DownloadLink, Entitlement
 
     base = live_server.url
     shot = Shots(page, "journey-admin-center", axe)
@@ -278,26 +297,13 @@ def test_global_admin_sees_own_products_in_the_admin_center_and_not_another_tena
     assert page.locator(f"tr#entitlement-{own.pk}").is_visible()
     assert page.locator(f"tr#entitlement-{other.pk}").count() == 0
     assert str(other.order_line.order_id) not in page.content()
-    details = page.locator(f"tr#entitlement-{own.pk} + tr details")
-    details.locator("summary").click()
-    with page.expect_navigation():
-        details.locator("button[type=submit]:not([data-action])").click()
-    details = page.locator(f"tr#entitlement-{own.pk} + tr details")
+    details = choose_variant(page, own.pk)
     shot("your-products", details)
     # and they get their key
-    details.locator("button[data-action=get-key]").click()
-    dialog = page.locator("dialog#key-dialog[open]")
-    dialog.wait_for()
-    assert KEY_FORMAT.match(dialog.locator("#product-key").inner_text().strip())
-    shot("product-key")
-    dialog.locator(".dialog-footer [data-dialog-close]").click()
-    dialog.wait_for(state="detached")
+    get_key(page, details, shot)
     # and their download, whose SHA-256 is the catalogue's
-    details.locator("button[data-action=get-link]").click()
-    dialog = page.locator("dialog#link-dialog[open]")
-    dialog.wait_for()
-    body = download(page, dialog.locator("a[data-action=download]").click)
-    assert hashlib.sha256(body).hexdigest() == dialog.locator("#download-sha256").inner_text().strip()
+    _dialog, downloaded_sha256 = get_link_and_download(page, details)
+    assert downloaded_sha256 == DownloadLink.objects.get(entitlement=own).variant.file.sha256
     shot("download-link")
     # when they ask for Woodgrove's key or link by its id: not found
     token = page.evaluate("document.querySelector('input[name=csrfmiddlewaretoken]').value")

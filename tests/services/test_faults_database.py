@@ -9,8 +9,6 @@ Django noticed the dead connection and reconnected."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -25,6 +23,7 @@ from activitylog.models import ActivityRecord, Operation
 from cancellations.models import CancellationRequest
 from software.downloads import download_link_issue, variant_for
 from software.models import DownloadLink, Entitlement, OrderLine
+from tests.live import fetch
 
 from .test_cancellation_worker import order_url
 
@@ -180,16 +179,6 @@ def test_download_whose_connection_is_killed_after_counting_is_not_counted(app_t
     assert status == 200 and len(body) == download_link.variant.file.size
     assert DownloadLink.objects.get(pk=download_link.pk).downloads_used == 1
     assert downloads_recorded(download_link.pk) == Counter({"succeeded": 1})
-
-
-def fetch(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as exc:
-        exc.read()
-        return exc.code
 
 
 def test_concurrent_downloads_while_connections_are_killed_keep_exact_counts(live_server, pg_session, link):

@@ -3,8 +3,6 @@
 200 real concurrent HTTP clients against the live server on PostgreSQL: exactly 50 succeed."""
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,18 +14,9 @@ from customers.models import Customer
 from software.downloads import download_link_issue, variant_for
 from software.models import DownloadLink
 from software.orders import LineRequest, order_place
+from tests.live import fetch
 
 pytestmark = pytest.mark.services
-
-
-def fetch(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as exc:
-        exc.read()
-        return exc.code
 
 
 def test_two_hundred_simultaneous_downloads_take_exactly_fifty(live_server, demo_world):
