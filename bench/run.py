@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, Row, Server, log  # noqa: E402
 
-SCENARIOS = ["b1_queries", "b2_pages", "b8_home", "b4_expiry", "b3_downloads", "b5_cancellations", "b6_close",
+# B8 runs after the month close (B6): the generator starts every invoice of the last 12 months open so that the
+# close has work, and a home measured before it would sum 13 open months where a partner has one.
+SCENARIOS = ["b1_queries", "b2_pages", "b4_expiry", "b3_downloads", "b5_cancellations", "b6_close", "b8_home",
              "b7_activity"]
 KEYS = ["B1", "B2", "B8", "B3", "B4", "B5", "B6", "B7"]
 
