@@ -88,7 +88,6 @@ def assert_language(page, lang: str, *msgids: str) -> None:
         assert re.search(r"[\u3040-\u30ff]", body), f"no kana on {page.url}"
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
 def choose_variant(page, entitlement_pk) -> object:
     """Open a purchase's row on the Software tab (or Your products) and submit its variant picker; returns the
     row's details element on the reloaded page."""
@@ -122,6 +121,7 @@ def get_link_and_download(page, details) -> tuple[object, str]:
     return dialog, shown_sha256
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
 def test_admin_agent_journey_to_the_verified_activity_log(lang, page, browser, live_server, demo_world,
                                                          cancellations_processed, tmp_path, axe):
     from activitylog.models import Operation
