@@ -95,8 +95,22 @@ def _db_exists(admin_url: str, name: str) -> bool:
         conn.close()
 
 
+def cpu_probe_ms() -> float:
+    """How fast this machine runs Python right now: the best of three runs of a fixed loop (10 million
+    additions), in ms. Absolute figures of two runs compare only when their probes are alike (on this 2-core
+    machine it read 1,400-1,800 ms on 2026-11-30, moving with other tenants' load)."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000)
+
+
 def machine(database_ok: bool = True) -> dict:
-    info = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    info = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "cpu_probe_ms": cpu_probe_ms()}
     try:
         meminfo = Path("/proc/meminfo").read_text().splitlines()
         info["memory_gb"] = round(int(meminfo[0].split()[1]) / 1024 / 1024, 1)
@@ -137,6 +151,8 @@ def write_report(out: Path, results: dict) -> None:
         "## Machine",
         "",
         f"- {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('memory_gb', '?')} GB memory, {m.get('platform')}",
+        f"- CPU probe: a fixed Python loop of 10 million additions took {m.get('cpu_probe_ms', '?')} ms (best of "
+        "3; `bench.run.cpu_probe_ms`): absolute times of runs compare only when their probes are alike",
         f"- PostgreSQL {m.get('postgresql')}, Redis {m.get('redis')}, Python {m.get('python')}, "
         f"Django {m.get('django')}, gunicorn {m.get('gunicorn')} (4 sync workers, production settings, "
         "DOWNLOAD_SERVER=x-accel, DEBUG off)",

@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activitylog.models import Status
-from activitylog.services import log_download, log_download_link, log_expire_links, log_software_key
+from activitylog.services import (
+    download_record,
+    insert_for_each_row_of,
+    log_download_link,
+    log_expire_links,
+    log_record,
+    log_software_key,
+)
 from customers.models import Customer
 from partnercenter.api import DomainError
 
@@ -167,12 +174,18 @@ def _uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
+def _aware(value) -> dt.datetime:
+    """A datetime column read with plain SQL: aware on PostgreSQL, naive UTC on SQLite."""
+    value = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def _facts_sql() -> str:
     """Columns, computed from a download link row, of what its activity record copies: the link id, its
-    variant, the customer (tenant id, partner, name), the order id and the offer id. Nested single-table
-    scalar subqueries: they run after UPDATE … RETURNING as after SELECT, on PostgreSQL and SQLite alike,
-    and PostgreSQL plans them in a third of the time the same facts through joins take (0.15 vs 0.42 ms,
-    more than it spends running them)."""
+    variant, the customer (tenant id, partner, name), the order id and the offer id; then the link's own state
+    (status, expiry, downloads used and allowed). Nested single-table scalar subqueries: PostgreSQL plans
+    them in a third of the time the same facts through joins take (0.15 vs 0.42 ms, more than it spends
+    running them)."""
     link = DownloadLink._meta.db_table
 
     def entitlement(column: str) -> str:
@@ -185,7 +198,8 @@ def _facts_sql() -> str:
     order_id = (f"(SELECT l.order_id FROM {OrderLine._meta.db_table} l "  # noqa: S608
                 f"WHERE l.id = {entitlement('order_line_id')})")
     return ", ".join([f"{link}.id", f"{link}.variant_id", entitlement("customer_id"), customer("partner_id"),
-                      customer("company_name"), order_id, entitlement("offer_id")])
+                      customer("company_name"), order_id, entitlement("offer_id"), f"{link}.status",
+                      f"{link}.expires_at", f"{link}.downloads_used", f"{link}.max_downloads"])
 
 
 @dataclass(frozen=True)
@@ -195,33 +209,64 @@ class _Facts:
     customer: _CustomerRef
     order_id: str
     product: str
+    status: str
+    expires_at: dt.datetime
+    downloads_used: int
+    max_downloads: int
 
     @classmethod
     def from_row(cls, row) -> _Facts:
-        link_id, variant_id, tenant_id, partner_id, company_name, order_id, offer_id = row
+        (link_id, variant_id, tenant_id, partner_id, company_name, order_id, offer_id, status, expires_at,
+         downloads_used, max_downloads) = row
         return cls(_uuid(link_id), variant_file(variant_id), _CustomerRef(_uuid(tenant_id), partner_id, company_name),
-                   str(_uuid(order_id)), offer_name(offer_id))
+                   str(_uuid(order_id)), offer_name(offer_id), status, _aware(expires_at), downloads_used,
+                   max_downloads)
+
+    def refusal(self, now: dt.datetime) -> str | None:
+        """Why the link can't be downloaded from now (D-SW-8/9), or None if it can."""
+        if self.status == DownloadLink.Status.REVOKED:
+            return "revoked"
+        if self.status == DownloadLink.Status.EXPIRED or self.expires_at <= now:
+            return "expired"
+        if self.downloads_used >= self.max_downloads:
+            return "used up"
+        return None
+
+    def record(self, ip: str | None, status: str = Status.SUCCEEDED, reason: str = ""):
+        return download_record(customer=self.customer, order_id=self.order_id, product=self.product,
+                               file_name=self.file.file_name, link_id=self.link_id, ip=ip, status=status,
+                               reason=reason)
 
 
-def _take_download(hashed: str, now: dt.datetime) -> _Facts | None:
-    """D-SW-8: take one of the link's downloads, unless it is unknown, no longer live or used up. One
-    conditional UPDATE whose row count decides (STYLE.md #4), so concurrent requests can never take more
-    than max_downloads; it returns what the activity record needs. None if nothing was taken."""
+def _link_facts(hashed: str) -> _Facts | None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {DownloadLink._meta.db_table} SET downloads_used = downloads_used + 1 "  # noqa: S608
-            "WHERE token_hash = %s AND status = %s AND expires_at > %s AND downloads_used < max_downloads "
-            f"RETURNING {_facts_sql()}",
-            [hashed, DownloadLink.Status.ACTIVE, connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(f"SELECT {_facts_sql()} FROM {DownloadLink._meta.db_table} WHERE token_hash = %s",  # noqa: S608
+                       [hashed])
         row = cursor.fetchone()
     return _Facts.from_row(row) if row else None
 
 
-def _link_facts(hashed: str) -> _Facts:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_facts_sql()} FROM {DownloadLink._meta.db_table} WHERE token_hash = %s",  # noqa: S608
-                       [hashed])
-        return _Facts.from_row(cursor.fetchone())
+def _count_and_record(hashed: str, now: dt.datetime, record) -> bool:
+    """D-SW-8: take one of the link's downloads and write its activity record, both or neither. The count is
+    one conditional UPDATE whose row count decides (STYLE.md #4), so concurrent requests can never take more
+    than max_downloads. On PostgreSQL the UPDATE and the record's INSERT are one statement (the record is
+    written for each row the UPDATE changed: none or one): atomic without BEGIN/COMMIT, one round trip
+    where a transaction takes four. False if nothing was taken (used up, expired or revoked meanwhile)."""
+    take = (f"UPDATE {DownloadLink._meta.db_table} SET downloads_used = downloads_used + 1 "  # noqa: S608
+            "WHERE token_hash = %s AND status = %s AND expires_at > %s AND downloads_used < max_downloads")
+    params = [hashed, DownloadLink.Status.ACTIVE, connection.ops.adapt_datetimefield_value(now)]
+    if connection.vendor == "postgresql":
+        insert, insert_params = insert_for_each_row_of(record, "taken")
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH taken AS ({take} RETURNING 1) {insert} RETURNING 1", params + insert_params)
+            return cursor.fetchone() is not None
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(take, params)
+            if cursor.rowcount != 1:
+                return False
+        log_record(record)
+        return True
 
 
 @dataclass(frozen=True)
@@ -234,11 +279,11 @@ class Transfer:
 
 def download_start(*, token: str, counted: bool, ip: str | None = None,
                    link: DownloadLink | None = None) -> Transfer:
-    """Authorise a transfer. `counted` (a GET from byte 0, D-SW-8) takes one of the link's downloads with a
-    single conditional UPDATE … RETURNING and records it in the same transaction (the link is not read
-    first: a whole-file GET needs nothing from it beforehand); a HEAD or resumed range only needs a live
-    link. Raises UnknownLink (404) or NoLongerAvailable (410). `link`: the link_for_token(token) the caller
-    already loaded, if it did (saves a query for a transfer that is not counted)."""
+    """Authorise a transfer. `counted` (a GET from byte 0, D-SW-8) reads the link with what its activity
+    record copies, then takes one of its downloads and writes the record together (_count_and_record); a
+    HEAD or resumed range only needs a live link. Raises UnknownLink (404) or NoLongerAvailable (410), a
+    refused counted download being recorded as failed. `link`: the link_for_token(token) the caller already
+    loaded, if it did (saves a query for a transfer that is not counted)."""
     hashed = token_hash(token)
     if link is None or link.token_hash != hashed:
         link = None
@@ -248,21 +293,17 @@ def download_start(*, token: str, counted: bool, ip: str | None = None,
         if link_is_live(link, now):
             return Transfer(link.pk, link.file)
         raise NoLongerAvailable(_("This download link is no longer available."))
+    facts = _link_facts(hashed)
+    if facts is None:
+        raise UnknownLink
+    reason = facts.refusal(now)
+    if reason is None:
+        if _count_and_record(hashed, now, facts.record(ip)):
+            return Transfer(facts.link_id, facts.file)
+        facts = _link_facts(hashed)  # another request took the last download(s) meanwhile: read why
+        reason = facts.refusal(now) or "used up"
     with transaction.atomic():
-        taken = _take_download(hashed, now)
-        if taken:
-            log_download(customer=taken.customer, order_id=taken.order_id, product=taken.product,
-                         file_name=taken.file.file_name, link_id=taken.link_id, ip=ip)
-            return Transfer(taken.link_id, taken.file)
-    link = link_for_token(token)  # unknown (404), or refused: read why from the current row
-    reason = ("revoked" if link.status == DownloadLink.Status.REVOKED
-              else "expired" if link.expires_at <= now or link.status == DownloadLink.Status.EXPIRED
-              else "used up")
-    with transaction.atomic():
-        facts = _link_facts(hashed)
-        log_download(customer=facts.customer, order_id=facts.order_id, product=facts.product,
-                     file_name=facts.file.file_name, link_id=facts.link_id, ip=ip, status=Status.FAILED,
-                     reason=reason)
+        log_record(facts.record(ip, status=Status.FAILED, reason=reason))
     raise NoLongerAvailable(_("This download link is no longer available (%(reason)s).") % {"reason": reason})
 
 

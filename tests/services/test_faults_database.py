@@ -165,7 +165,7 @@ def test_download_whose_connection_is_killed_after_counting_is_not_counted(app_t
     # given the test holds the partner row, so a download's activity record (its foreign key) must wait
     pg_session.lock(f"SELECT id FROM {Partner._meta.db_table} WHERE id = %s FOR UPDATE", (fabrikam.partner_id,))
     # when a download has taken its count (the conditional UPDATE ran) and its connection is killed while it
-    # writes the activity record, in the same transaction
+    # writes the activity record (the same statement on PostgreSQL)
     pending = app_thread.submit("GET", url, headers={"Accept": "text/html"})
     [backend] = pg_session.wait_blocked(1)
     pg_session.terminate(backend)
@@ -189,7 +189,7 @@ def test_concurrent_downloads_while_connections_are_killed_keep_exact_counts(liv
     pg_session.lock(f"SELECT id FROM {DownloadLink._meta.db_table} WHERE id = %s FOR UPDATE", (download_link.pk,))
     with ThreadPoolExecutor(max_workers=requests) as pool:
         results = [pool.submit(fetch, url) for _ in range(requests)]
-        counting = f"UPDATE %{DownloadLink._meta.db_table}% SET downloads_used%"  # the ORM's or plain SQL
+        counting = f"%UPDATE %{DownloadLink._meta.db_table}% SET downloads_used%"  # whatever statement holds it
         waiting = pg_session.wait_waiting(requests, query_like=counting)
         # when the connections of four of them are killed, and the lock is released
         for backend in waiting[:killed]:
