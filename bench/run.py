@@ -97,8 +97,7 @@ def _db_exists(admin_url: str, name: str) -> bool:
 
 def cpu_probe_ms() -> float:
     """How fast this machine runs Python right now: the best of three runs of a fixed loop (10 million
-    additions), in ms. Absolute figures of two runs compare only when their probes are alike (on this 2-core
-    machine it read 1,400-1,800 ms on 2026-11-30, moving with other tenants' load)."""
+    additions in a function), in ms. Absolute figures of two runs compare only when their probes are alike."""
     best = float("inf")
     for _ in range(3):
         started, total = time.perf_counter(), 0
