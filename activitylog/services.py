@@ -1,7 +1,8 @@
 """Writing activity records (one writer per operation) and sealing them into the chain.
 
 Writers must run inside the transaction of the action they record (STYLE.md #2): a rolled-back
-action leaves no record, a committed one always has one.
+action leaves no record, a committed one always has one. An action that is a single statement can carry
+its record in that statement instead (insert_for_each_row_of: the counted download on PostgreSQL).
 """
 from __future__ import annotations
 

@@ -115,11 +115,11 @@ def download_link_issue(*, actor, entitlement: Entitlement, variant: Variant, ip
 
 # --- counted downloads (the hot path: B3 in bench/) --------------------------------------------------
 #
-# A counted download is one transaction: the conditional UPDATE … RETURNING that takes the download and
-# returns what the activity record copies (customer, order), then the record's INSERT. The link is not
-# read first (a Range, a HEAD or a disk-served file reads it from its own table). The catalogue rows
-# (file, offer) come from a per-process cache. The UPDATE is plain SQL: through the ORM (and the old
-# 7-table read) each cost more CPU and planning than the database spends running them.
+# A counted download reads the link with what its activity record copies (customer, order, offer, file),
+# then takes the download with a conditional UPDATE and writes the record, both or neither: one statement
+# on PostgreSQL, one transaction elsewhere (_count_and_record). The catalogue rows (file, offer) come from
+# a per-process cache. The SQL is plain: through the ORM (and the old 7-table read) each statement cost
+# more CPU and planning than the database spends running it.
 
 CATALOGUE_TTL = 300.0  # seconds; a save or delete of a file, variant or offer in this process clears it at once
 _catalogue: dict = {}
@@ -223,10 +223,10 @@ class _Facts:
                    max_downloads)
 
     def refusal(self, now: dt.datetime) -> str | None:
-        """Why the link can't be downloaded from now (D-SW-8/9), or None if it can."""
+        """Why a counted download from this link is refused now (D-SW-8/9), or None if it is not."""
         if self.status == DownloadLink.Status.REVOKED:
             return "revoked"
-        if self.status == DownloadLink.Status.EXPIRED or self.expires_at <= now:
+        if not link_is_live(self, now):
             return "expired"
         if self.downloads_used >= self.max_downloads:
             return "used up"
