@@ -88,11 +88,11 @@ def log(request):
     # One COUNT serves the pager and the export button ("Export N records").
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The labels once per page, not get_FOO_display per row (it rebuilds the choices each call).
-    labels = {**dict(Operation.choices), **dict(Resource.choices), **dict(Status.choices)}
+    operations, resources, statuses = dict(Operation.choices), dict(Resource.choices), dict(Status.choices)
     for record in page:
-        record.operation_label = labels.get(record.operation_type, record.operation_type)
-        record.resource_label = labels.get(record.resource_type, record.resource_type)
-        record.status_label = labels.get(record.operation_status, record.operation_status)
+        record.operation_label = operations.get(record.operation_type, record.operation_type)
+        record.resource_label = resources.get(record.resource_type, record.resource_type)
+        record.status_label = statuses.get(record.operation_status, record.operation_status)
         record.time_iso = record.operation_date.isoformat()
         record.time_shown = record.operation_date.strftime("%Y-%m-%d %H:%M:%S")
     return render(request, "activitylog/log.html", {

@@ -34,10 +34,9 @@ def _invoice_visible(user, value) -> bool:
 
 
 def invoice_get(user, invoice_id) -> Invoice:
-    try:
-        pk = uuid.UUID(str(invoice_id))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404 from None
+    pk = as_uuid(invoice_id)
+    if pk is None:
+        raise Http404
     invoice = invoices_for_user(user).filter(pk=pk).first()
     if invoice is None:
         raise Http404

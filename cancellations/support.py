@@ -191,10 +191,9 @@ def _attachment_visible(user, value) -> bool:
 
 
 def support_request_get(user, request_id) -> SupportRequest:
-    try:
-        pk = uuid.UUID(str(request_id))
-    except ValueError:
-        raise Http404 from None
+    pk = as_uuid(request_id)
+    if pk is None:
+        raise Http404
     request = support_requests_for_user(user).filter(pk=pk).first()
     if request is None:
         raise Http404
@@ -203,10 +202,9 @@ def support_request_get(user, request_id) -> SupportRequest:
 
 def support_attachment_get(user, request_id, attachment_id) -> SupportAttachment:
     request = support_request_get(user, request_id)
-    try:
-        pk = uuid.UUID(str(attachment_id))
-    except ValueError:
-        raise Http404 from None
+    pk = as_uuid(attachment_id)
+    if pk is None:
+        raise Http404
     attachment = request.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404

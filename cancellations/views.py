@@ -2,7 +2,6 @@
 (D-SUP): the form, the partner's list of requests, one request and its attachments."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import Perm, requires
+from accounts.permissions import Perm, as_uuid, requires
 from customers.selectors import customer_get, customer_search, customers_for_user
 from partnercenter.api import DomainError
 from partnercenter.http import client_ip
@@ -63,13 +62,6 @@ def _order_label(order: Order) -> str:
     return f"{order.alternate_id} ({order.creation_date:%Y-%m-%d})"
 
 
-def _parse_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        return None
-
-
 @requires(Perm.CANCEL)
 def cancel(request, tenant_id):
     """GET shows the dialog for one product (`offer`) and one of its orders (`order`); POST submits."""
@@ -84,7 +76,7 @@ def cancel(request, tenant_id):
         raise Http404
     chosen = orders[0]
     if params.get("order"):
-        wanted = _parse_uuid(params.get("order"))
+        wanted = as_uuid(params.get("order"))
         chosen = next((order for order in orders if order.pk == wanted), None)
         if chosen is None:
             raise Http404

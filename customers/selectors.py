@@ -33,10 +33,10 @@ def customer_search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
 
 
 def parse_tenant_id(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404 from None
+    tenant_id = as_uuid(value)
+    if tenant_id is None:
+        raise Http404
+    return tenant_id
 
 
 def customer_get(user, tenant_id) -> Customer:

@@ -53,9 +53,6 @@ class DomainError(Exception):
 
 # --- the OpenAPI description of these bodies (so the schema declares what the API really returns) ---
 
-MONEY_PATTERN = r"^-?\d+(\.\d+)?$"
-
-
 class MoneyField(serializers.CharField):
     """Money as a JSON string holding an exact decimal (API.md "Conventions")."""
 

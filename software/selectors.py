@@ -15,16 +15,18 @@ from customers.selectors import customer_in_reach
 from .models import DownloadLink, Entitlement, Order, Variant
 
 
-@object_scope("order_id")
-def _order_visible(user, value) -> bool:
-    customer_id = Order.objects.filter(pk=as_uuid(value)).values_list("customer_id", flat=True).first()
-    return customer_id is not None and customer_in_reach(user, customer_id)
+def _customer_in_reach(model):
+    """visible(user, value) for a URL keyword naming a `model` row: is its customer within the user's reach?"""
+
+    def visible(user, value) -> bool:
+        customer_id = model.objects.filter(pk=as_uuid(value)).values_list("customer_id", flat=True).first()
+        return customer_id is not None and customer_in_reach(user, customer_id)
+
+    return visible
 
 
-@object_scope("entitlement_id")
-def _entitlement_visible(user, value) -> bool:
-    customer_id = Entitlement.objects.filter(pk=as_uuid(value)).values_list("customer_id", flat=True).first()
-    return customer_id is not None and customer_in_reach(user, customer_id)
+object_scope("order_id")(_customer_in_reach(Order))
+object_scope("entitlement_id")(_customer_in_reach(Entitlement))
 
 LINK_EXPIRY_SOON = dt.timedelta(days=2)   # a link expiring within this needs attention (issue 8)
 LINK_FEW_DOWNLOADS = 5                    # ... and so does one with fewer downloads left than this
