@@ -6,6 +6,7 @@ requests arrive at once."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 import time
@@ -28,6 +29,7 @@ from activitylog.services import (
     log_software_key,
 )
 from customers.models import Customer
+from partnercenter import prepared
 from partnercenter.api import DomainError
 
 from . import keys
@@ -180,6 +182,7 @@ def _aware(value) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+@functools.cache
 def _facts_sql() -> str:
     """Columns, computed from a download link row, of what its activity record copies: the link id, its
     variant, the customer (tenant id, partner, name), the order id and the offer id; then the link's own state
@@ -240,8 +243,8 @@ class _Facts:
 
 def _link_facts(hashed: str) -> _Facts | None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_facts_sql()} FROM {DownloadLink._meta.db_table} WHERE token_hash = %s",  # noqa: S608
-                       [hashed])
+        prepared.execute(cursor, f"SELECT {_facts_sql()} FROM {DownloadLink._meta.db_table} "  # noqa: S608
+                         "WHERE token_hash = %s", [hashed])
         row = cursor.fetchone()
     return _Facts.from_row(row) if row else None
 
@@ -251,14 +254,16 @@ def _count_and_record(hashed: str, now: dt.datetime, record) -> bool:
     one conditional UPDATE whose row count decides (STYLE.md #4), so concurrent requests can never take more
     than max_downloads. On PostgreSQL the UPDATE and the record's INSERT are one statement (the record is
     written for each row the UPDATE changed: none or one): atomic without BEGIN/COMMIT, one round trip
-    where a transaction takes four. False if nothing was taken (used up, expired or revoked meanwhile)."""
+    where a transaction takes four; it is prepared once per connection, as the facts read is
+    (partnercenter.prepared).
+    False if nothing was taken (used up, expired or revoked meanwhile)."""
     take = (f"UPDATE {DownloadLink._meta.db_table} SET downloads_used = downloads_used + 1 "  # noqa: S608
             "WHERE token_hash = %s AND status = %s AND expires_at > %s AND downloads_used < max_downloads")
     params = [hashed, DownloadLink.Status.ACTIVE, connection.ops.adapt_datetimefield_value(now)]
     if connection.vendor == "postgresql":
         insert, insert_params = insert_for_each_row_of(record, "taken")
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH taken AS ({take} RETURNING 1) {insert} RETURNING 1", params + insert_params)
+            prepared.execute(cursor, f"WITH taken AS ({take} RETURNING 1) {insert} RETURNING 1", params + insert_params)
             return cursor.fetchone() is not None
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -58,13 +58,13 @@ class PgSession:
         return wait_for(lambda: (lambda pids: pids if len(pids) >= count else None)(self.blocked()),
                         timeout=timeout, interval=0.02, what=f"{count} backend(s) to block on our lock")
 
-    def wait_waiting(self, count: int, *, query_like: str, timeout: float = 30.0) -> list[int]:
-        """Backends of this database waiting for any lock while running a query LIKE `query_like` (behind
-        our lock or queued behind another waiter, which pg_blocking_pids names instead of us)."""
+    def wait_waiting(self, count: int, *, query_like: list[str], timeout: float = 30.0) -> list[int]:
+        """Backends of this database waiting for any lock while running a query LIKE one of `query_like`
+        (behind our lock or queued behind another waiter, which pg_blocking_pids names instead of us)."""
         def waiting():
             pids = [pid for (pid,) in self._query(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                " AND query LIKE %s ORDER BY pid", (query_like,))]
+                " AND query LIKE ANY(%s) ORDER BY pid", (list(query_like),))]
             return pids if len(pids) >= count else None
 
         return wait_for(waiting, timeout=timeout, interval=0.02, what=f"{count} backend(s) to wait on a lock")

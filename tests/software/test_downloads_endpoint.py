@@ -318,3 +318,20 @@ def test_x_accel_unknown_link_is_404_and_a_range_from_later_does_not_count(clien
     assert resumed.status_code == 200 and resumed["X-Accel-Redirect"].endswith(link.variant.file.path)
     assert from_zero.status_code == 200
     assert used(link) == 1
+
+
+@pytest.mark.services
+def test_x_accel_counted_download_on_postgres_is_two_prepared_statements(client, issue, accel):
+    # given: a first download has prepared the statements on this connection
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    link, url = issue()
+    assert client.get(url).status_code == 200
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # then: the facts read and the count with its record, each parsed and planned once per connection
+    assert response.status_code == 200
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["EXECUTE", "EXECUTE"]
+    assert used(link) == 2
