@@ -36,9 +36,9 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("v1/", include((api_v1, "api"))),
+    path("", include("software.urls")),  # first of the pages: it holds the download endpoint, the busiest URL
     path("", include("accounts.urls")),
     path("", include("customers.urls")),
-    path("", include("software.urls")),
     path("", include("software.admin_center_urls")),
     path("", include("billing.urls")),
     path("", include("activitylog.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_download, views_software
+from . import views_software
 
 urlpatterns = [
     path("customers/<str:tenant_id>/software/", views_software.customer_software, name="customer_software"),
@@ -10,5 +10,4 @@ urlpatterns = [
          name="issue_link"),
     path("customers/<str:tenant_id>/software/<str:entitlement_id>/send/", views_software.send_link,
          name="send_link"),
-    path("download/<str:token>/", views_download.download, name="download"),
 ]
