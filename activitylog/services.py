@@ -40,19 +40,29 @@ def _build(*, partner_id: int, operation: Operation, resource: Resource, actor=N
 
 
 @functools.cache
-def _insert_sql(vendor: str) -> tuple[str, str, tuple]:
+def _insert_sql(vendor: str) -> tuple[str, str, str, tuple]:
     """For one database vendor, built once: the INSERT of one record with every column but the id, returning
-    the id; the same INSERT as `… SELECT <typed values> FROM {source}` (insert_for_each_row_of); and the
-    fields in column order."""
+    the id; the table and its column list (for insert_for_each_row_of); and the fields in column order."""
     fields = tuple(f for f in ActivityRecord._meta.concrete_fields if not f.primary_key)
     table = connection.ops.quote_name(ActivityRecord._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    typed = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
     return (f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-            f"RETURNING {connection.ops.quote_name(ActivityRecord._meta.pk.column)}",
-            f"INSERT INTO {table} ({columns}) SELECT {typed} FROM {{source}}",  # noqa: S608
-            fields)
+            f"RETURNING {connection.ops.quote_name(ActivityRecord._meta.pk.column)}", table, columns, fields)
+
+
+@functools.cache
+def _insert_from_source_sql(vendor: str, source: str, computed: tuple[tuple[str, str], ...]) -> tuple[str, tuple]:
+    """insert_for_each_row_of's SQL, built once per vendor, source and computed fields; and the fields whose
+    values are parameters, in order."""
+    _sql, table, columns, fields = _insert_sql(vendor)
+    expressions = dict(computed)
+    unknown = set(expressions) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"not activity record fields: {sorted(unknown)}")
+    values = [f"CAST({expressions.get(f.attname, '%s')} AS {f.db_type(connection)})" for f in fields]
+    return (f"INSERT INTO {table} ({columns}) SELECT {', '.join(values)} FROM {source}",  # noqa: S608
+            tuple(f for f in fields if f.attname not in expressions))
 
 
 def _values(record: ActivityRecord, fields: tuple) -> list:
@@ -69,7 +79,7 @@ def log_record(record: ActivityRecord) -> ActivityRecord:
     writes one record each, and the compile was a quarter of the writer's CPU. ActivityRecord has no save()
     override and no signal receivers (a test checks), so nothing of save() is skipped."""
     _require_transaction()
-    sql, _from_source, fields = _insert_sql(connection.vendor)
+    sql, _table, _columns, fields = _insert_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, _values(record, fields))
         record.pk = cursor.fetchone()[0]
@@ -81,13 +91,16 @@ def _append(**fields) -> ActivityRecord:
     return log_record(_build(**fields))
 
 
-def insert_for_each_row_of(record: ActivityRecord, source: str) -> tuple[str, list]:
+def insert_for_each_row_of(record: ActivityRecord, source: str, computed: dict[str, str] | None = None,
+                           ) -> tuple[str, list]:
     """SQL and parameters that write `record` once for each row of `source`, a common table expression of
     the caller's statement (PostgreSQL: SQLite allows no UPDATE in a CTE). The caller's change and its
     record are then one statement: atomic without a transaction, and one round trip instead of four (BEGIN,
-    change, INSERT, COMMIT). The values are the record's, prepared and typed by its fields."""
-    _sql, from_source, fields = _insert_sql(connection.vendor)
-    return from_source.format(source=source), _values(record, fields)
+    change, INSERT, COMMIT). The values are the record's, prepared and typed by its fields, except those
+    named in `computed` (field attname -> SQL expression over the source's row): facts the statement itself
+    reads, such as download_record_facts_sql gives. The same arguments give the same SQL (it can be prepared)."""
+    sql, fields = _insert_from_source_sql(connection.vendor, source, tuple((computed or {}).items()))
+    return sql, _values(record, fields)
 
 
 def log_create_customer(*, actor, customer, ip=None) -> ActivityRecord:
@@ -123,14 +136,33 @@ def log_download_link(*, actor, customer, order_id, product: str, variant: str, 
                    details={"OrderId": order_id, "ProductName": product, "Variant": variant, "LinkId": link_id})
 
 
+def _download_details(*, order_id, product, file_name, link_id, reason) -> dict:
+    """The details of a download's record: one definition for the record built here (download_record) and the
+    one a counting statement writes (download_record_facts_sql)."""
+    return {"OrderId": order_id, "ProductName": product, "FileName": file_name, "LinkId": link_id, "Reason": reason}
+
+
 def download_record(*, customer, order_id, product: str, file_name: str, link_id, ip=None,
                     status=Status.SUCCEEDED, reason: str = "") -> ActivityRecord:
-    """The record of a counted download (or a refused one), not yet written: log_download (log_record) writes it, or
-    the counting statement does (insert_for_each_row_of). The link is the credential: there is no signed-in user."""
+    """The record of a counted download (or a refused one), not yet written: log_download (log_record) writes it.
+    The link is the credential: there is no signed-in user."""
     return _build(partner_id=customer.partner_id, operation=Operation.DOWNLOAD_SOFTWARE,
                   resource=Resource.SOFTWARE_DOWNLOAD_LINK, customer=customer, ip=ip, status=status,
-                  details={"OrderId": order_id, "ProductName": product, "FileName": file_name,
-                           "LinkId": link_id, "Reason": reason})
+                  details=_download_details(order_id=order_id, product=product, file_name=file_name,
+                                            link_id=link_id, reason=reason))
+
+
+def download_record_facts_sql(*, partner_id: str, customer_id: str, customer_name: str, order_id: str,
+                              product: str, file_name: str, link_id: str) -> dict[str, str]:
+    """For a statement that takes a download and writes its succeeded record (insert_for_each_row_of's
+    `computed`): the record's facts as SQL expressions over that statement's row, as download_record would
+    set them. Every fact is NOT NULL in its table; _build drops an empty detail, and the empty Reason of a
+    succeeded download is left out here. PostgreSQL (jsonb_build_object); uuid::text prints as str(UUID)."""
+    details = _download_details(order_id=f"CAST({order_id} AS text)", product=product, file_name=file_name,
+                                link_id=f"CAST({link_id} AS text)", reason="")
+    pairs = ", ".join(f"'{key}', {value}" for key, value in details.items() if value)
+    return {"partner_id": partner_id, "customer_id": customer_id, "customer_name": customer_name,
+            "details": f"jsonb_build_object({pairs})"}
 
 
 def log_download(**fields) -> ActivityRecord:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from activitylog.models import Status
 from activitylog.services import (
     download_record,
+    download_record_facts_sql,
     insert_for_each_row_of,
     log_download_link,
     log_expire_links,
@@ -117,11 +118,12 @@ def download_link_issue(*, actor, entitlement: Entitlement, variant: Variant, ip
 
 # --- counted downloads (the hot path: B3 in bench/) --------------------------------------------------
 #
-# A counted download reads the link with what its activity record copies (customer, order, offer, file),
-# then takes the download with a conditional UPDATE and writes the record, both or neither: one statement
-# on PostgreSQL, one transaction elsewhere (_count_and_record). The catalogue rows (file, offer) come from
-# a per-process cache. The SQL is plain: through the ORM (and the old 7-table read) each statement cost
-# more CPU and planning than the database spends running it.
+# A counted download takes one of the link's downloads with a conditional UPDATE and writes its activity
+# record (customer, order, offer, file), both or neither (_take). On PostgreSQL that is one prepared
+# statement that also reads what the record copies; elsewhere the link's facts are read first and the
+# UPDATE and the INSERT share a transaction. Only a refused download reads the link to say why. The
+# catalogue rows (file, offer) come from a per-process cache. The SQL is plain: through the ORM (and the
+# old 7-table read) each statement cost more CPU and planning than the database spends running it.
 
 CATALOGUE_TTL = 300.0  # seconds; a save or delete of a file, variant or offer in this process clears it at once
 _catalogue: dict = {}
@@ -182,27 +184,40 @@ def _aware(value) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-@functools.cache
-def _facts_sql() -> str:
-    """Columns, computed from a download link row, of what its activity record copies: the link id, its
-    variant, the customer (tenant id, partner, name), the order id and the offer id; then the link's own state
-    (status, expiry, downloads used and allowed). Nested single-table scalar subqueries: PostgreSQL plans
-    them in a third of the time the same facts through joins take (0.15 vs 0.42 ms, more than it spends
-    running them)."""
-    link = DownloadLink._meta.db_table
-
+def _facts(row: str) -> dict[str, str]:
+    """SQL expressions, over a download link row named `row` (its id, variant_id and entitlement_id), of what
+    its activity record copies: the link id, its variant, the customer (tenant id, partner, name), the order
+    id, the offer id and name, the file name. Nested single-table scalar subqueries: PostgreSQL plans them in
+    a third of the time the same facts through joins take (0.15 vs 0.42 ms, more than it spends running
+    them)."""
     def entitlement(column: str) -> str:
-        return f"(SELECT e.{column} FROM {Entitlement._meta.db_table} e WHERE e.id = {link}.entitlement_id)"  # noqa: S608
+        return f"(SELECT e.{column} FROM {Entitlement._meta.db_table} e WHERE e.id = {row}.entitlement_id)"  # noqa: S608
 
     def customer(column: str) -> str:
         return (f"(SELECT c.{column} FROM {Customer._meta.db_table} c "  # noqa: S608
                 f"WHERE c.tenant_id = {entitlement('customer_id')})")
 
-    order_id = (f"(SELECT l.order_id FROM {OrderLine._meta.db_table} l "  # noqa: S608
-                f"WHERE l.id = {entitlement('order_line_id')})")
-    return ", ".join([f"{link}.id", f"{link}.variant_id", entitlement("customer_id"), customer("partner_id"),
-                      customer("company_name"), order_id, entitlement("offer_id"), f"{link}.status",
-                      f"{link}.expires_at", f"{link}.downloads_used", f"{link}.max_downloads"])
+    file_id = f"(SELECT v.file_id FROM {Variant._meta.db_table} v WHERE v.id = {row}.variant_id)"  # noqa: S608
+    return {
+        "link_id": f"{row}.id", "variant_id": f"{row}.variant_id", "customer_id": entitlement("customer_id"),
+        "partner_id": customer("partner_id"), "customer_name": customer("company_name"),
+        "order_id": (f"(SELECT l.order_id FROM {OrderLine._meta.db_table} l "  # noqa: S608
+                     f"WHERE l.id = {entitlement('order_line_id')})"),
+        "offer_id": entitlement("offer_id"),
+        "product": f"(SELECT o.name FROM {Offer._meta.db_table} o WHERE o.id = {entitlement('offer_id')})",  # noqa: S608
+        "file_name": f"(SELECT f.file_name FROM {SoftwareFile._meta.db_table} f WHERE f.id = {file_id})",  # noqa: S608
+    }
+
+
+@functools.cache
+def _facts_sql() -> str:
+    """The link read of _link_facts: the facts (_Facts.from_row's order; the names come from the catalogue
+    cache), then the link's own state (status, expiry, downloads used and allowed)."""
+    link = DownloadLink._meta.db_table
+    facts = _facts(link)
+    return ", ".join([*(facts[name] for name in ("link_id", "variant_id", "customer_id", "partner_id",
+                                                 "customer_name", "order_id", "offer_id")),
+                      f"{link}.status", f"{link}.expires_at", f"{link}.downloads_used", f"{link}.max_downloads"])
 
 
 @dataclass(frozen=True)
@@ -249,31 +264,6 @@ def _link_facts(hashed: str) -> _Facts | None:
     return _Facts.from_row(row) if row else None
 
 
-def _count_and_record(hashed: str, now: dt.datetime, record) -> bool:
-    """D-SW-8: take one of the link's downloads and write its activity record, both or neither. The count is
-    one conditional UPDATE whose row count decides (STYLE.md #4), so concurrent requests can never take more
-    than max_downloads. On PostgreSQL the UPDATE and the record's INSERT are one statement (the record is
-    written for each row the UPDATE changed: none or one): atomic without BEGIN/COMMIT, one round trip
-    where a transaction takes four; it is prepared once per connection, as the facts read is
-    (partnercenter.prepared).
-    False if nothing was taken (used up, expired or revoked meanwhile)."""
-    take = (f"UPDATE {DownloadLink._meta.db_table} SET downloads_used = downloads_used + 1 "  # noqa: S608
-            "WHERE token_hash = %s AND status = %s AND expires_at > %s AND downloads_used < max_downloads")
-    params = [hashed, DownloadLink.Status.ACTIVE, connection.ops.adapt_datetimefield_value(now)]
-    if connection.vendor == "postgresql":
-        insert, insert_params = insert_for_each_row_of(record, "taken")
-        with connection.cursor() as cursor:
-            prepared.execute(cursor, f"WITH taken AS ({take} RETURNING 1) {insert} RETURNING 1", params + insert_params)
-            return cursor.fetchone() is not None
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(take, params)
-            if cursor.rowcount != 1:
-                return False
-        log_record(record)
-        return True
-
-
 @dataclass(frozen=True)
 class Transfer:
     """An authorised transfer: the link and the file to send."""
@@ -282,13 +272,58 @@ class Transfer:
     file: SoftwareFile
 
 
+_TAKE = (f"UPDATE {DownloadLink._meta.db_table} SET downloads_used = downloads_used + 1 "  # noqa: S608
+         "WHERE token_hash = %s AND status = %s AND expires_at > %s AND downloads_used < max_downloads")
+
+# What the record of a download taken by the statement copies comes from the statement itself.
+_FACTS_FROM_THE_STATEMENT = _CustomerRef(None, None, "")
+
+
+@functools.cache
+def _record_facts_sql() -> dict[str, str]:
+    facts = _facts("taken")
+    return download_record_facts_sql(**{name: facts[name] for name in (
+        "partner_id", "customer_id", "customer_name", "order_id", "product", "file_name", "link_id")})
+
+
+def _take(hashed: str, now: dt.datetime, ip: str | None) -> Transfer | None:
+    """D-SW-8: take one of the link's downloads and write its activity record, both or neither. The count is
+    one conditional UPDATE whose row count decides (STYLE.md #4), so concurrent requests can never take more
+    than max_downloads. On PostgreSQL the UPDATE and the record's INSERT are one statement, prepared once per
+    connection (partnercenter.prepared): the record is written for each row the UPDATE changed (none or one),
+    with the facts it copies read by the statement (activitylog.services.download_record_facts_sql); atomic
+    without BEGIN/COMMIT, one round trip where reading the link and a transaction take five. Elsewhere the
+    link's facts are read, then the UPDATE and the INSERT share a transaction. None if nothing was taken:
+    unknown, refused, or used up meanwhile."""
+    params = [hashed, DownloadLink.Status.ACTIVE, connection.ops.adapt_datetimefield_value(now)]
+    if connection.vendor == "postgresql":
+        record = download_record(customer=_FACTS_FROM_THE_STATEMENT, order_id="", product="", file_name="",
+                                 link_id="", ip=ip)
+        insert, insert_params = insert_for_each_row_of(record, "taken", _record_facts_sql())
+        with connection.cursor() as cursor:
+            prepared.execute(cursor, f"WITH taken AS ({_TAKE} RETURNING id, variant_id, entitlement_id), "  # noqa: S608
+                             f"written AS ({insert}) SELECT id, variant_id FROM taken", params + insert_params)
+            row = cursor.fetchone()
+        return Transfer(_uuid(row[0]), variant_file(row[1])) if row else None
+    facts = _link_facts(hashed)
+    if facts is None or facts.refusal(now) is not None:
+        return None
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_TAKE, params)
+            if cursor.rowcount != 1:
+                return None
+        log_record(facts.record(ip))
+    return Transfer(facts.link_id, facts.file)
+
+
 def download_start(*, token: str, counted: bool, ip: str | None = None,
                    link: DownloadLink | None = None) -> Transfer:
-    """Authorise a transfer. `counted` (a GET from byte 0, D-SW-8) reads the link with what its activity
-    record copies, then takes one of its downloads and writes the record together (_count_and_record); a
-    HEAD or resumed range only needs a live link. Raises UnknownLink (404) or NoLongerAvailable (410), a
-    refused counted download being recorded as failed. `link`: the link_for_token(token) the caller already
-    loaded, if it did (saves a query for a transfer that is not counted)."""
+    """Authorise a transfer. `counted` (a GET from byte 0, D-SW-8) takes one of the link's downloads and
+    writes its record together (_take); a HEAD or resumed range only needs a live link. Raises UnknownLink
+    (404) or NoLongerAvailable (410), a refused counted download being recorded as failed with its reason.
+    `link`: the link_for_token(token) the caller already loaded, if it did (saves a query for a transfer that
+    is not counted)."""
     hashed = token_hash(token)
     if link is None or link.token_hash != hashed:
         link = None
@@ -298,15 +333,13 @@ def download_start(*, token: str, counted: bool, ip: str | None = None,
         if link_is_live(link, now):
             return Transfer(link.pk, link.file)
         raise NoLongerAvailable(_("This download link is no longer available."))
+    transfer = _take(hashed, now, ip)
+    if transfer is not None:
+        return transfer
     facts = _link_facts(hashed)
     if facts is None:
         raise UnknownLink
-    reason = facts.refusal(now)
-    if reason is None:
-        if _count_and_record(hashed, now, facts.record(ip)):
-            return Transfer(facts.link_id, facts.file)
-        facts = _link_facts(hashed)  # another request took the last download(s) meanwhile: read why
-        reason = facts.refusal(now) or "used up"
+    reason = facts.refusal(now) or "used up"  # live when read: another request took the last download(s)
     with transaction.atomic():
         log_record(facts.record(ip, status=Status.FAILED, reason=reason))
     raise NoLongerAvailable(_("This download link is no longer available (%(reason)s).") % {"reason": reason})

@@ -321,8 +321,8 @@ def test_x_accel_unknown_link_is_404_and_a_range_from_later_does_not_count(clien
 
 
 @pytest.mark.services
-def test_x_accel_counted_download_on_postgres_is_two_prepared_statements(client, issue, accel):
-    # given: a first download has prepared the statements on this connection
+def test_x_accel_counted_download_on_postgres_is_one_prepared_statement(client, issue, accel):
+    # given: a first download has prepared the statement on this connection
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -331,7 +331,26 @@ def test_x_accel_counted_download_on_postgres_is_two_prepared_statements(client,
     # when
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    # then: the facts read and the count with its record, each parsed and planned once per connection
+    # then: the count, the facts its record copies and the record, parsed and planned once per connection
     assert response.status_code == 200
-    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["EXECUTE", "EXECUTE"]
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["EXECUTE"]
     assert used(link) == 2
+
+
+@pytest.mark.services
+def test_the_record_the_counting_statement_writes_is_the_one_download_record_builds(client, issue, accel,
+                                                                                    fabrikam):
+    # given
+    from activitylog.services import download_record
+
+    link, url = issue()
+    # when: the statement writes the record (PostgreSQL)
+    assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 200
+    # then: every column is what the Python writer would have set
+    written = ActivityRecord.objects.get(operation_type=Operation.DOWNLOAD_SOFTWARE, details__LinkId=str(link.pk))
+    expected = download_record(customer=fabrikam, order_id=str(link.entitlement.order_line.order_id),
+                               product=link.entitlement.offer.name, file_name=link.variant.file.file_name,
+                               link_id=link.pk, ip="203.0.113.9")
+    columns = [f.attname for f in ActivityRecord._meta.concrete_fields if f.attname not in ("id", "operation_date")]
+    assert {c: getattr(written, c) for c in columns} == {c: getattr(expected, c) for c in columns}
+    assert abs(written.operation_date - timezone.now()) < dt.timedelta(minutes=1)
