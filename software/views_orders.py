@@ -115,8 +115,9 @@ def _cart(customer, quantities: dict[str, str]) -> tuple[list[CartLine], dict[st
 
 
 def _render_catalog(request, customer, *, quantities=None, errors=None, page_errors=None, status=200):
-    q = request.GET.get("q", "").strip()[:100]
-    product_type = request.GET.get("type", "")
+    # The search is posted with the quantities (one form); a link or bookmark carries it in the query.
+    q = request.POST.get("q", request.GET.get("q", "")).strip()[:100]
+    product_type = request.POST.get("type", request.GET.get("type", ""))
     quantities = quantities or {}
     errors = errors or {}
     rows = [CatalogRow(offer=p.offer, price=p, unit_price=to_str(p.unit_price, customer.market.currency),
@@ -149,7 +150,7 @@ def add_products(request, tenant_id):
         return _render_catalog(request, customer)
     step = request.POST.get("step", "review")
     quantities = _posted_quantities(request.POST)
-    if step == "edit":
+    if step in ("edit", "search"):  # back from the review, or a search: the catalog with what was typed
         return _render_catalog(request, customer, quantities=quantities)
     lines, errors, page_errors = _cart(customer, quantities)
     if errors or page_errors:

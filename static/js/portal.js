@@ -16,7 +16,7 @@
  *   [data-toggle-target="ID"]      expand/collapse #ID (toggles its hidden attribute, keeps
  *                                  aria-expanded/aria-controls in step). On a link, the href is the
  *                                  no-JS fallback (e.g. ?expand=42) and is not followed.
- *   select[data-autosubmit]        submit its form on change
+ *   select[data-autosubmit]        submit its form on change (="ID": as if button #ID was pressed)
  *   form[data-confirm="Text"], button/a[data-confirm]   window.confirm() first
  *   form[data-submit-once]         ignore a second submit; disable its submit buttons meanwhile
  *   [data-enable-when-checked="ID"] disabled until checkbox #ID is ticked (the server validates too)
@@ -348,7 +348,10 @@
     var el = event.target;
     if (!(el instanceof Element)) return;
     if (el.matches("select[data-autosubmit]") && el.form) {
-      if (typeof el.form.requestSubmit === "function") el.form.requestSubmit();
+      // data-autosubmit="ID": submit as if the button #ID was pressed (its name and value are sent).
+      var button = el.getAttribute("data-autosubmit") && doc.getElementById(el.getAttribute("data-autosubmit"));
+      if (button) button.click();
+      else if (typeof el.form.requestSubmit === "function") el.form.requestSubmit();
       else el.form.submit();
     }
     if (el.matches("input[type=checkbox]")) syncEnabled(doc);

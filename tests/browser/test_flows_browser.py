@@ -48,6 +48,38 @@ def test_sales_agent_buys_through_add_products(signed_in_page, live_server, scre
     screenshot("add-products-confirmation")
 
 
+def test_searching_the_catalog_keeps_the_quantities_typed_so_far(signed_in_page, live_server):
+    from software.models import Order
+
+    # given a quantity typed for Windows Server 2022
+    fabrikam = _fabrikam()
+    page = signed_in_page("sales.agent")
+    page.goto(f"{live_server.url}/customers/{fabrikam.tenant_id}/add-products/")
+    page.fill("#qty-WS2022-STD", "3")
+    # when: a search for SQL (Enter in the search box), a quantity there, then a product type chosen
+    page.fill("#catalog-q", "SQL")
+    with page.expect_navigation():
+        page.press("#catalog-q", "Enter")
+    assert page.locator("#qty-WS2022-STD").count() == 0 and page.locator("#qty-SQL2022-STD").is_visible()
+    page.fill("#qty-SQL2022-STD", "1")
+    page.fill("#catalog-q", "")
+    with page.expect_navigation():
+        page.select_option("#catalog-type", "azureReservation")  # submits itself, as the Search button would
+    # then the filter shows, and both quantities come back when the filter is cleared
+    assert page.locator("#catalog-type").input_value() == "azureReservation"
+    assert page.locator("#qty-WS2022-STD").count() == 0 and page.locator("#qty-SQL2022-STD").count() == 0
+    with page.expect_navigation():
+        page.select_option("#catalog-type", "")
+    assert page.locator("#qty-WS2022-STD").input_value() == "3"
+    assert page.locator("#qty-SQL2022-STD").input_value() == "1"
+    # and the review has both lines, nothing ordered yet
+    page.get_by_role("button", name="Review").click()
+    page.wait_for_load_state()
+    body = page.locator("main").inner_text()
+    assert "Windows Server 2022 Standard" in body and "SQL Server 2022 Standard" in body
+    assert not Order.objects.filter(customer=fabrikam).exists()
+
+
 def test_cancel_dialog_shows_days_left_credit_and_needs_acknowledgement(signed_in_page, live_server, screenshot,
                                                                           place_order):
     from cancellations.models import CancellationRequest

@@ -27,6 +27,37 @@ def test_catalog_lists_the_market_offers_with_search_and_type_filter(client_for,
     assert "qty_RHEL" in typed and "qty_SUSE-SLES" in typed and "qty_WS2022-STD\"" not in typed
 
 
+def test_a_search_keeps_the_quantities_typed_so_far_and_orders_nothing(client_for, fabrikam):
+    # given: a quantity typed for Windows Server, then a search for SQL Server from the same form
+    client = client_for("sales.agent")
+    before = Order.objects.count()
+    # when
+    searched = client.post(add_url(fabrikam), {"step": "search", "q": "SQL", "type": "", "qty_WS2022-STD": "2"})
+    # then: the SQL rows are shown, the Windows quantity rides along hidden, the search box keeps its text
+    html = searched.content.decode()
+    assert searched.status_code == 200
+    assert 'id="qty-SQL2022-STD"' in html and 'id="qty-WS2022-STD"' not in html
+    assert '<input type="hidden" name="qty_WS2022-STD" value="2">' in html
+    assert 'name="q" value="SQL"' in html and "not valid" not in html
+    # when: a SQL quantity is added and the whole cart reviewed
+    review = client.post(add_url(fabrikam), {"step": "review", "q": "SQL", "qty_WS2022-STD": "2",
+                                             "qty_SQL2022-STD": "1"})
+    # then: both products are on the review, and nothing was ordered by the search
+    assert review.status_code == 200
+    assert 'name="qty_WS2022-STD" value="2"' in review.content.decode()
+    assert 'name="qty_SQL2022-STD" value="1"' in review.content.decode()
+    assert Order.objects.count() == before
+
+
+def test_a_type_filter_posted_with_the_form_keeps_a_bad_quantity_as_typed_without_judging_it(client_for, fabrikam):
+    response = client_for("sales.agent").post(add_url(fabrikam), {
+        "step": "search", "q": "", "type": "thirdPartySoftwarePlan", "qty_WS2022-STD": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="qty-RHEL"' in html and 'id="qty-WS2022-STD"' not in html
+    assert '<input type="hidden" name="qty_WS2022-STD" value="abc">' in html and "not valid" not in html
+
+
 def test_reservations_are_hidden_in_china(client_for, customer_in):
     html = client_for("sales.agent").get(add_url(customer_in("CN"))).content.decode()
     assert "qty_WS2022-STD" in html and "qty_AZ-RI-VM-P1Y" not in html
