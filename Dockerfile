@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=partnercenter.settings.production \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
     VAR_DIR=/var/lib/portal \
     STATIC_ROOT=/app/staticfiles
 
@@ -31,4 +31,4 @@ RUN SECRET_KEY=collectstatic-only-not-a-real-key-0123456789abcdefghijklmnopqrstu
 USER portal
 EXPOSE 8000
 
-CMD ["gunicorn", "partnercenter.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

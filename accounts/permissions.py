@@ -6,7 +6,6 @@ user's partner or tenant, the answer is a 404 whatever the role (D-ROLE-4), so t
 (`object_scope`)."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -31,13 +30,6 @@ def object_scope(*names: str):
         return visible
 
     return register
-
-
-def as_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def outside_scope(user, url_kwargs: dict) -> bool:

@@ -16,7 +16,7 @@ from partnercenter.http import client_ip
 
 from .forms import ApiTokenForm, SignInForm, UserForm, UserRolesForm
 from .models import User
-from .permissions import PUBLIC, SIGNED_IN, Perm, requires
+from .permissions import PUBLIC, Perm, requires
 from .services import (
     LastGlobalAdmin,
     api_token_issue,
@@ -120,13 +120,3 @@ def user_roles(request, user_id: int):
     else:
         messages.error(request, _("Choose valid roles."))
     return redirect("accounts:users")
-
-
-@requires(SIGNED_IN)
-def home(request):
-    """Partner staff land on the partner dashboard; customer users on the admin center."""
-    if request.user.is_partner_staff:
-        return redirect("dashboard")
-    if request.user.is_tenant_user:
-        return redirect("admin_center:home")
-    raise Http404

@@ -1,4 +1,4 @@
 """Production settings plus one extra URL, for the bare comparison view of B3 only (never used by the app)."""
-from partnercenter.settings.production import *  # noqa: F401,F403
+from config.settings.production import *  # noqa: F401,F403
 
 ROOT_URLCONF = "bench.bare_urls"

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from accounts.permissions import PUBLIC, requires
-from partnercenter.urls import urlpatterns as portal_urlpatterns
+from config.urls import urlpatterns as portal_urlpatterns
 
 
 @requires(PUBLIC)

@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = json.loads(meta_path.read_text()) if reuse else {"secret_key": secrets.token_urlsafe(48)}
     env = {
         "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "partnercenter.settings.production", "SECRET_KEY": meta["secret_key"],
+        "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": meta["secret_key"],
         "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DOWNLOAD_SERVER": "x-accel", "DEBUG": "false", "VAR_DIR": str(var_dir), "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(scale=args.scale, out=out, info=info, server_env=server_env)
     import importlib
 
-    with Server("partnercenter.wsgi:application", env=server_env, log_path=ctx.logs / "gunicorn.log") as portal:
+    with Server("config.wsgi:application", env=server_env, log_path=ctx.logs / "gunicorn.log") as portal:
         ctx.portal_server = portal
         for module_name in SCENARIOS:
             key = module_name[:2].upper()

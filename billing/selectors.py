@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
-from accounts.permissions import as_uuid, object_scope
+from accounts.permissions import object_scope
 from accounts.roles import PARTNER_ROLES
+from partnercenter.lookups import as_uuid, get_or_404
 
 from .models import Invoice, InvoiceLine
 
@@ -34,13 +34,7 @@ def _invoice_visible(user, value) -> bool:
 
 
 def invoice_get(user, invoice_id) -> Invoice:
-    pk = as_uuid(invoice_id)
-    if pk is None:
-        raise Http404
-    invoice = invoices_for_user(user).filter(pk=pk).first()
-    if invoice is None:
-        raise Http404
-    return invoice
+    return get_or_404(invoices_for_user(user), invoice_id)
 
 
 def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:

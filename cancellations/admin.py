@@ -1,9 +1,9 @@
-"""Read-only admin views: cancellations and support requests are changed only through their services."""
+"""Read-only admin views: cancellations are changed only through their services."""
 from django.contrib import admin
 
 from partnercenter.admin import ReadOnlyAdmin
 
-from .models import CancellationRequest, SupportAttachment, SupportRequest
+from .models import CancellationRequest
 
 
 @admin.register(CancellationRequest)
@@ -11,30 +11,3 @@ class CancellationRequestAdmin(ReadOnlyAdmin):
     list_display = ["id", "order", "customer", "status", "attempts", "created_at", "completed_at"]
     list_filter = ["status"]
     list_select_related = ["order", "customer"]
-
-
-class SupportAttachmentInline(admin.TabularInline):
-    model = SupportAttachment
-    fields = ["original_name", "content_type", "size", "sha256"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SupportRequest)
-class SupportRequestAdmin(ReadOnlyAdmin):
-    list_display = ["number", "title", "partner", "problem_type", "status", "created_at"]
-    list_filter = ["status", "problem_type"]
-    search_fields = ["number", "title", "customer_reference", "order_reference"]
-    inlines = [SupportAttachmentInline]
-
-    # Staff answer and close requests: the status is the only field that changes.
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and request.user.has_perm(
-            "cancellations.change_supportrequest")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "status"]

@@ -1,9 +1,10 @@
-"""Included before software's API routes: this view takes over an order's route to add PATCH."""
+"""One order of the API: GET (software's order detail) and PATCH {"status": "cancelled"} (D-CAN-9)."""
 from django.urls import path
+
+from software.api_urls import ORDER_ROUTE
 
 from . import apis
 
 urlpatterns = [
-    path("customers/<str:tenant_id>/orders/<str:order_id>", apis.OrderCancelApi.as_view(),
-         name="customer_order_cancel"),
+    path(ORDER_ROUTE, apis.OrderCancelApi.as_view(), name="customer_order"),
 ]

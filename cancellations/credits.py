@@ -9,7 +9,7 @@ from fractions import Fraction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from partnercenter.api import DomainError
+from partnercenter.errors import Code, DomainError
 from partnercenter.money import prorate
 from software.models import OrderLine, ProductType, WindowLastDay
 
@@ -52,19 +52,23 @@ def lines_closing_within(lines: QuerySet[OrderLine], *, today: dt.date, days: in
     return [(line, days_left(line, today)) for line in closing]
 
 
+def cancellation_in_progress() -> DomainError:
+    return DomainError(_("A cancellation for this order is already in progress."),
+                       code=Code.CANCELLATION_IN_PROGRESS, http_status=409)
+
+
 def window_check(line: OrderLine, today: dt.date) -> None:
     """Raise the API's error for a line that can't be cancelled today."""
     if line.cancellation_window_days is None:
-        raise DomainError(_("%(product)s can't be cancelled.") % {"product": line.friendly_name}, code="800061")
+        raise DomainError(_("%(product)s can't be cancelled.") % {"product": line.friendly_name}, code=Code.NOT_CANCELLABLE)
     if line.status == OrderLine.Status.CANCELLED:
         raise DomainError(_("Line %(n)d of this order is already cancelled.") % {"n": line.line_item_number},
-                          code="800061")
+                          code=Code.NOT_CANCELLABLE)
     if line.status == OrderLine.Status.CANCEL_PENDING:
-        raise DomainError(_("A cancellation for this order is already in progress."), code="800060",
-                          http_status=409)
+        raise cancellation_in_progress()
     if days_since_purchase(line, today) > line.cancellation_window_days:
         raise DomainError(_("You have passed your %(days)d-day cancellation window.")
-                          % {"days": line.cancellation_window_days}, code="900117")
+                          % {"days": line.cancellation_window_days}, code=Code.CANCELLATION_WINDOW_PASSED)
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,15 @@ from django.utils.translation import gettext as _
 from activitylog.services import log_cancel_order, log_create_credit
 from billing.services import charge_for, credit_post
 from notifications.services import email_queue
-from partnercenter.api import DomainError
+from partnercenter.errors import DomainError
 from partnercenter.money import to_str
 from partnercenter.outbox import dispatch
-from software.downloads import links_revoke_for_entitlements
-from software.models import Entitlement, Order, OrderLine
+from software.models import Order, OrderLine
+from software.selectors import order_lines_locked
+from software.services import order_lines_cancel, order_lines_cancel_begin, purchases_revoke
 
-from .credits import credit_compute, window_check
+from .credits import cancellation_in_progress, credit_compute, window_check
 from .models import CancellationRequest
-
-IN_PROGRESS = "800060"
-
-
-def _in_progress() -> DomainError:
-    return DomainError(_("A cancellation for this order is already in progress."), code=IN_PROGRESS,
-                       http_status=409)
 
 
 def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | None = None,
@@ -36,7 +30,7 @@ def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | 
     today = timezone.now().date()
     try:
         with transaction.atomic():
-            lines = list(OrderLine.objects.select_for_update().filter(order=order).order_by("pk"))
+            lines = order_lines_locked(order)
             if line_item_numbers is not None:
                 wanted = set(line_item_numbers)
                 unknown = wanted - {line.line_item_number for line in lines}
@@ -47,22 +41,20 @@ def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | 
             else:
                 lines = [line for line in lines if line.status != OrderLine.Status.CANCELLED] or lines
             if CancellationRequest.objects.filter(order=order, status=CancellationRequest.Status.PENDING).exists():
-                raise _in_progress()
+                raise cancellation_in_progress()
             for line in lines:
                 window_check(line, today)
             request = CancellationRequest.objects.create(
                 partner_id=order.partner_id, customer_id=order.customer_id, order=order, requested_by=actor,
                 line_item_numbers=[line.line_item_number for line in lines], last_dispatched_at=timezone.now())
-            moved = OrderLine.objects.filter(pk__in=[line.pk for line in lines], status=OrderLine.Status.ACTIVE) \
-                .update(status=OrderLine.Status.CANCEL_PENDING)
-            if moved != len(lines):
-                raise _in_progress()
+            if order_lines_cancel_begin(lines=lines) != len(lines):
+                raise cancellation_in_progress()
             log_cancel_order(actor=actor, customer=order.customer, order_id=order.id, ip=ip,
                              lines=", ".join(str(line.line_item_number) for line in lines))
             request_id = str(request.pk)
             transaction.on_commit(lambda: _dispatch(request_id))
     except IntegrityError:
-        raise _in_progress() from None
+        raise cancellation_in_progress() from None
     return request
 
 
@@ -83,12 +75,8 @@ def cancellation_process(*, request_id) -> bool:
             return False
         now = timezone.now()
         order = request.order
-        lines = list(OrderLine.objects.select_for_update()
-                     .filter(order=order, line_item_number__in=request.line_item_numbers).order_by("pk"))
-        entitlement_ids = list(Entitlement.objects.filter(order_line__in=lines).values_list("pk", flat=True))
-        Entitlement.objects.filter(pk__in=entitlement_ids, status=Entitlement.Status.ACTIVE).update(
-            status=Entitlement.Status.REVOKED, revoked_at=now)
-        links_revoke_for_entitlements(entitlement_ids=entitlement_ids, now=now)
+        lines = order_lines_locked(order, numbers=request.line_item_numbers)
+        purchases_revoke(lines=lines, now=now)
         cancel_date = request.created_at.astimezone(dt.UTC).date()
         credited = Decimal(0)
         for line in lines:
@@ -96,17 +84,13 @@ def cancellation_process(*, request_id) -> bool:
             credit = credit_compute(line, cancel_date, order.currency)
             if charge is not None:
                 credited += credit.total
-            if charge is not None:
-                credit_line, created = credit_post(partner_id=order.partner_id, charge=charge, at=now,
+                _credit_line, created = credit_post(partner_id=order.partner_id, charge=charge, at=now,
                                                    subtotal=credit.subtotal, tax=credit.tax, total=credit.total)
                 if created:
                     log_create_credit(customer=request.customer, order_id=order.id,
                                       line_item=line.line_item_number, amount=str(-credit.total),
                                       currency=order.currency, actor=request.requested_by)
-            OrderLine.objects.filter(pk=line.pk).exclude(status=OrderLine.Status.CANCELLED).update(
-                status=OrderLine.Status.CANCELLED, cancelled_at=now)
-        if not OrderLine.objects.filter(order=order).exclude(status=OrderLine.Status.CANCELLED).exists():
-            Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+        order_lines_cancel(order=order, lines=lines, now=now)
         CancellationRequest.objects.filter(pk=request.pk).update(
             status=CancellationRequest.Status.COMPLETED, completed_at=now, attempts=request.attempts + 1)
         if request.requested_by is not None:

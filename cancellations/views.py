@@ -1,5 +1,4 @@
-"""Pages: the Cancel dialog of the Software tab (D-CAN-4..6) and "Report a problem with Partner Center"
-(D-SUP): the form, the partner's list of requests, one request and its attachments."""
+"""The Cancel dialog of the Software tab (D-CAN-4..6)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,32 +6,24 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import Perm, as_uuid, requires
-from customers.selectors import customer_get, customer_search, customers_for_user
-from partnercenter.api import DomainError
+from accounts.permissions import Perm, requires
+from customers.selectors import customer_get
+from partnercenter.errors import DomainError
 from partnercenter.http import client_ip
+from partnercenter.lookups import as_uuid
 from partnercenter.money import to_str
 from software.models import Order, OrderLine
 
 from .credits import Credit, credit_compute, days_left
-from .forms import IMPORTANT, CancelForm, SupportRequestForm
+from .forms import IMPORTANT, CancelForm
 from .services import cancellation_request
-from .support import (
-    SupportDetails,
-    attachment_path,
-    support_attachment_get,
-    support_request_create,
-    support_request_get,
-    support_requests_for_user,
-)
 
-# --- the cancel dialog -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class LineRow:
@@ -116,7 +107,7 @@ def cancel(request, tenant_id):
     passed = next((row for row in rows if row.state == "passed"), None)
     support_url = None
     if passed:
-        support_url = reverse("cancellations:support_new") + "?" + urlencode(
+        support_url = reverse("support:new") + "?" + urlencode(
             {"customer": str(customer.tenant_id), "order": str(chosen.pk),
              "amount": f"{to_str(passed.credit.total, chosen.currency)} {chosen.currency}"})
     context = {
@@ -127,66 +118,3 @@ def cancel(request, tenant_id):
     }
     template = "cancellations/cancel_dialog.html" if request.htmx else "cancellations/cancel_page.html"
     return render(request, template, context, status=status)
-
-
-# --- support requests --------------------------------------------------------------------------
-
-def _customer_for_reference(user, reference: str):
-    reference = (reference or "").strip()
-    if not reference:
-        return None
-    matches = customer_search(customers_for_user(user), reference)
-    exact = [c for c in matches[:5] if str(c.tenant_id) == reference.lower() or c.domain == reference.lower()]
-    return exact[0] if exact else None
-
-
-@requires(Perm.SUPPORT_REQUESTS)
-def support_list(request):
-    requests = support_requests_for_user(request.user).select_related("created_by")[:200]
-    return render(request, "cancellations/support_list.html", {"support_requests": requests})
-
-
-@requires(Perm.SUPPORT_REQUESTS)
-def support_new(request):
-    if request.method == "POST":
-        form = SupportRequestForm(request.POST, request.FILES)
-    else:
-        initial = {"contact_name": getattr(request.user, "display_name", "") or "",
-                   "contact_email": request.user.email}
-        for param, field in (("customer", "customer_reference"), ("order", "order_reference"),
-                             ("amount", "amount_requested")):
-            value = request.GET.get(param, "").strip()
-            if value:
-                initial[field] = value[: SupportRequestForm.base_fields[field].max_length]
-        if "order" in request.GET:
-            initial["title"] = _("Refund request for order %(order)s") % {"order": initial.get("order_reference", "")}
-        form = SupportRequestForm(initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        details = SupportDetails(**{name: data[name] for name in SupportDetails.__dataclass_fields__})
-        created = support_request_create(
-            actor=request.user, details=details, files=data["files"], ip=client_ip(request),
-            customer=_customer_for_reference(request.user, data["customer_reference"]))
-        messages.success(request, _("Your request %(number)s was submitted.") % {"number": created.number})
-        return redirect("cancellations:support_detail", request_id=created.pk)
-    return render(request, "cancellations/support_new.html", {"form": form},
-                  status=400 if form.is_bound and form.errors else 200)
-
-
-@requires(Perm.SUPPORT_REQUESTS)
-def support_detail(request, request_id):
-    support_request = support_request_get(request.user, request_id)
-    return render(request, "cancellations/support_detail.html",
-                  {"support_request": support_request, "attachments": support_request.attachments.all()})
-
-
-@requires(Perm.SUPPORT_REQUESTS)
-def support_attachment(request, request_id, attachment_id):
-    attachment = support_attachment_get(request.user, request_id, attachment_id)
-    path = attachment_path(attachment)
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=attachment.original_name,  # noqa: SIM115
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,13 +1,11 @@
 """Reads scoped to the signed-in user: a partner sees only its customers, a tenant user only itself."""
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from accounts.permissions import as_uuid, object_scope
+from accounts.permissions import object_scope
 from accounts.roles import PARTNER_ROLES
+from partnercenter.lookups import as_uuid, get_or_404
 
 from .models import Customer, Market
 
@@ -25,26 +23,15 @@ def customer_search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
     if not q:
         return qs
     condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
-    try:
-        condition |= Q(tenant_id=uuid.UUID(q))
-    except ValueError:
-        pass
+    tenant_id = as_uuid(q)
+    if tenant_id is not None:
+        condition |= Q(tenant_id=tenant_id)
     return qs.filter(condition)
-
-
-def parse_tenant_id(value) -> uuid.UUID:
-    tenant_id = as_uuid(value)
-    if tenant_id is None:
-        raise Http404
-    return tenant_id
 
 
 def customer_get(user, tenant_id) -> Customer:
     """The user's customer, or 404 whether it is missing or another partner's (D-ROLE-4)."""
-    customer = customers_for_user(user).filter(tenant_id=parse_tenant_id(tenant_id)).first()
-    if customer is None:
-        raise Http404
-    return customer
+    return get_or_404(customers_for_user(user), tenant_id, field="tenant_id")
 
 
 def tenant_for_user(user) -> Customer | None:

@@ -1,3 +1,2 @@
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The kernel every app may import (money, errors, API helpers, paging, outbox, database guards, charts); it
+imports no app of ours."""

@@ -16,39 +16,11 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import NOT_FOUND_DESCRIPTION, SERVER_ERROR_DESCRIPTION, Code, DomainError
+
 log = logging.getLogger(__name__)
 
 SOURCE = "PartnerCenter"
-
-
-class ApiError(exceptions.APIException):
-    """A business error with its Partner Center code (e.g. 800061, 900117)."""
-
-    def __init__(self, *, http_status: int, code: str, description: str, data: list | None = None):
-        self.status_code = http_status
-        self.code = code
-        self.description = description
-        self.data = data or []
-        super().__init__(detail=description, code=code)
-
-
-class DomainError(Exception):
-    """Raised by services for a rule that the caller broke; views and APIs translate it.
-
-    `code` is the API code of API.md; `http_status` its HTTP status.
-    """
-
-    http_status = 400
-    code = "400"
-
-    def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None, field: str = ""):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        if http_status:
-            self.http_status = http_status
-        self.field = field
 
 
 # --- the OpenAPI description of these bodies (so the schema declares what the API really returns) ---
@@ -109,20 +81,26 @@ def error_body(code: str, description: str, data: list | None = None) -> dict:
     return {"code": str(code), "description": str(description), "data": data or [], "source": SOURCE}
 
 
-def _flatten(detail, prefix: str = "") -> list[dict]:
-    out: list[dict] = []
+def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation errors as flat field paths: `lineItems[0].quantity` (the names services use)."""
+    out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            out.extend(_flatten(value, name))
-    elif isinstance(detail, list):
-        if all(not isinstance(v, (dict, list)) for v in detail):
-            out.append({"field": prefix or "non_field_errors", "messages": [str(v) for v in detail]})
-        else:
-            for index, value in enumerate(detail):
-                out.extend(_flatten(value, f"{prefix}[{index}]"))
-    else:
-        out.append({"field": prefix or "non_field_errors", "messages": [str(detail)]})
+            if isinstance(key, int):  # an item of a list (DRF keys a ListSerializer's errors by index)
+                name = f"{prefix}[{key}]"
+            elif key == "non_field_errors" and prefix:
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in field_errors(value, name).items():
+                out.setdefault(field, []).extend(messages)
+    elif isinstance(detail, list) and any(isinstance(v, (dict, list)) for v in detail):
+        for index, value in enumerate(detail):
+            for field, messages in field_errors(value, f"{prefix}[{index}]").items():
+                out.setdefault(field, []).extend(messages)
+    elif detail:
+        values = detail if isinstance(detail, list) else [detail]
+        out.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in values)
     return out
 
 
@@ -130,8 +108,6 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         data = [{"field": exc.field, "messages": [exc.message]}] if exc.field else []
         return Response(error_body(exc.code, exc.message, data), status=exc.http_status)
-    if isinstance(exc, ApiError):
-        return Response(error_body(exc.code, exc.description, exc.data), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):
@@ -141,16 +117,17 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         log.exception("unhandled API error", exc_info=exc)
-        return Response(error_body("500", "An unexpected error occurred."), status=500)
+        return Response(error_body(Code.SERVER_ERROR, SERVER_ERROR_DESCRIPTION), status=500)
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body("400", "The request failed validation.", _flatten(exc.detail))
+        data = [{"field": field, "messages": messages} for field, messages in field_errors(exc.detail).items()]
+        body = error_body(Code.BAD_REQUEST, "The request failed validation.", data)
     elif isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         response.status_code = status.HTTP_401_UNAUTHORIZED
-        body = error_body("401", str(exc.detail))
+        body = error_body(Code.UNAUTHORIZED, str(exc.detail))
     elif isinstance(exc, exceptions.NotFound):
-        body = error_body("20000", "The requested resource was not found.")
+        body = error_body(Code.NOT_FOUND, NOT_FOUND_DESCRIPTION)
     elif isinstance(exc, exceptions.Throttled):
-        body = error_body("429", str(exc.detail))
+        body = error_body(Code.TOO_MANY_REQUESTS, str(exc.detail))
     else:
         body = error_body(str(response.status_code), str(getattr(exc, "detail", exc)))
     response.data = body
@@ -205,11 +182,6 @@ class CollectionPagination(BasePagination):
                           "properties": {"uri": {"type": "string"}}}}},
             },
         }
-
-
-def collection(items: list) -> dict:
-    """An unpaged collection in the same shape."""
-    return {"totalCount": len(items), "items": items, "links": {}}
 
 
 def paginated(request, queryset, serialize) -> Response:

@@ -11,7 +11,7 @@ from django.core.exceptions import SuspiciousOperation
 
 
 class NulCharacter(SuspiciousOperation):
-    """Answered 400 by Django's handler400 (partnercenter.views.bad_request: JSON under /v1/)."""
+    """Answered 400 by Django's handler400 (config.views.bad_request: JSON under /v1/)."""
 
 
 def has_nul(*texts: str) -> bool:

@@ -12,7 +12,7 @@ PORT="${PORT:-8000}"
 WEB="${WEB:-runserver}"
 VENV_BIN="${VENV_BIN:-.venv/bin}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-15}"
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-partnercenter.settings.local}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 export PYTHONUNBUFFERED=1
 
 # The file-based broker (used when REDIS_URL is unset) needs its folders.
@@ -74,7 +74,7 @@ runserver)
     start web "$VENV_BIN/python" manage.py runserver "0.0.0.0:$PORT" --noreload
     ;;
 gunicorn)
-    start web "$VENV_BIN/gunicorn" partnercenter.wsgi:application \
+    start web "$VENV_BIN/gunicorn" config.wsgi:application \
         --bind "0.0.0.0:$PORT" --workers "${WEB_WORKERS:-2}" --threads "${WEB_THREADS:-4}" \
         --access-logfile - --graceful-timeout 10
     ;;
@@ -83,9 +83,9 @@ gunicorn)
     exit 2
     ;;
 esac
-start worker "$VENV_BIN/celery" -A partnercenter worker --loglevel=INFO \
+start worker "$VENV_BIN/celery" -A config worker --loglevel=INFO \
     --without-mingle --without-gossip --concurrency=2
-start beat "$VENV_BIN/celery" -A partnercenter beat --loglevel=INFO
+start beat "$VENV_BIN/celery" -A config beat --loglevel=INFO
 
 # The first child to exit ends the session; a signal interrupts this wait and runs the trap.
 wait -n

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -17,7 +15,9 @@ from partnercenter.http import client_ip
 from partnercenter.money import to_str
 
 from .models import Offer, OfferPrice, Order, OrderLine, ProductType
-from .orders import LineRequest, offer_purchasable, order_place
+from .orders import LineRequest, offer_purchasable
+from .selectors import order_get, orders_of
+from .services import order_place
 
 
 def iso_utc(value: dt.datetime) -> str:
@@ -142,28 +142,6 @@ class OrderIn(serializers.Serializer):
     lineItems = LineItemIn(many=True, allow_empty=False)
 
 
-def field_errors(errors, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors as flat field paths, named like the service's: `lineItems[0].quantity`."""
-    out: dict[str, list[str]] = {}
-    items = errors.items() if isinstance(errors, dict) else enumerate(errors)
-    for key, value in items:
-        if isinstance(key, int):
-            name = f"{prefix}[{key}]"
-        elif key == "non_field_errors":
-            name = prefix or key
-        else:
-            name = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)):
-            out.update(field_errors(value, name))
-        elif value:
-            out.setdefault(name, []).extend(str(v) for v in value)
-    return out
-
-
-def orders_of(customer):
-    return Order.objects.filter(customer=customer).prefetch_related("lines")
-
-
 class OrderListApi(APIView):
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.BUY}
 
@@ -176,8 +154,7 @@ class OrderListApi(APIView):
     def post(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         body = OrderIn(data=request.data)
-        if not body.is_valid():
-            raise serializers.ValidationError(field_errors(body.errors))
+        body.is_valid(raise_exception=True)
         lines = [LineRequest(offer_id=item["offerId"], quantity=item["quantity"],
                              line_item_number=item.get("lineItemNumber"))
                  for item in body.validated_data["lineItems"]]
@@ -188,20 +165,12 @@ class OrderListApi(APIView):
 
 
 class OrderDetailApi(APIView):
-    """GET one order. Subclassed by cancellations to add PATCH."""
+    """GET one order. Routed by cancellations, whose view adds PATCH (software.api_urls.ORDER_ROUTE)."""
 
     required_perm = Perm.VIEW_CUSTOMERS
 
     def get_order(self, request, tenant_id, order_id) -> Order:
-        customer = customer_get(request.user, tenant_id)
-        try:
-            order_uuid = uuid.UUID(str(order_id))
-        except (ValueError, TypeError, AttributeError):
-            raise Http404 from None
-        order = orders_of(customer).select_related("customer__market").filter(pk=order_uuid).first()
-        if order is None:
-            raise Http404
-        return order
+        return order_get(customer_get(request.user, tenant_id), order_id)
 
     @extend_schema(operation_id="orders_get", responses=api_responses(200, OrderOut))
     def get(self, request, tenant_id, order_id):

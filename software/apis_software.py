@@ -13,9 +13,9 @@ from customers.selectors import customer_get
 from partnercenter.api import api_responses, collection_of, paginated
 from partnercenter.http import client_ip
 
-from .downloads import download_link_issue, product_key_reveal, variant_for
 from .models import OrderLine
-from .selectors import entitlement_get, entitlements_for_customer
+from .selectors import entitlement_get, entitlements_for_customer, variant_for
+from .services import download_link_issue, product_key_reveal
 from .views_download import download_uri
 
 ENTITLEMENT_TYPES = ("software",)

@@ -1,18 +1,22 @@
-"""Reads of entitlements, scoped to a customer the caller already resolved through a scoped selector
-(`customers.selectors.customer_get` / `tenant_for_user`), so another partner's or tenant's id is a 404."""
+"""Software's reads: orders, entitlements, variants and links, scoped to a customer the caller already resolved
+through a scoped selector (`customers.selectors.customer_get` / `tenant_for_user`) or to one partner, so another
+partner's or tenant's id is a 404. Also registers the URL object scopes of `order_id` and `entitlement_id`."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from accounts.permissions import as_uuid, object_scope
+from accounts.models import User
+from accounts.permissions import object_scope
+from accounts.roles import Role
 from customers.models import Customer
 from customers.selectors import customer_in_reach
+from partnercenter.errors import DomainError
+from partnercenter.lookups import as_uuid, get_or_404
 
-from .models import DownloadLink, Entitlement, Order, Variant
+from .models import DownloadLink, Entitlement, Order, OrderLine, Variant
 
 
 def _customer_in_reach(model):
@@ -42,6 +46,32 @@ def links_needing_attention(links: QuerySet[DownloadLink], now: dt.datetime) -> 
             .order_by("expires_at"))
 
 
+def partner_links_needing_attention(partner, now: dt.datetime) -> QuerySet[DownloadLink]:
+    """links_needing_attention over every customer of the partner, with what the partner home shows of each."""
+    links = DownloadLink.objects.filter(entitlement__customer__partner=partner)
+    return links_needing_attention(links, now).select_related("entitlement__customer", "entitlement__order_line",
+                                                              "variant")
+
+
+def tenant_links_needing_attention(customer: Customer, now: dt.datetime) -> QuerySet[DownloadLink]:
+    """links_needing_attention over the customer's own purchases (the admin center's home)."""
+    return links_needing_attention(DownloadLink.objects.filter(entitlement__customer=customer), now) \
+        .select_related("variant")
+
+
+def order_lines_of_partner(partner) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(order__partner=partner)
+
+
+def order_counts(partner, *, this_at: dt.datetime, last_at: dt.datetime) -> tuple[int, int]:
+    """Orders the partner placed since `this_at`, and between `last_at` and `this_at`."""
+    # Counting creation_date, not id: the (partner, creation_date) index answers alone (index-only scan).
+    counts = Order.objects.filter(partner=partner, creation_date__gte=last_at).aggregate(
+        this=Count("creation_date", filter=Q(creation_date__gte=this_at)),
+        last=Count("creation_date", filter=Q(creation_date__lt=this_at)))
+    return counts["this"], counts["last"]
+
+
 def entitlements_for_customer(customer: Customer) -> QuerySet[Entitlement]:
     """Every software purchase of the customer, active and cancelled, newest first; offer, order line,
     order and the offer's variants (with their files) come along in a fixed number of queries."""
@@ -53,15 +83,39 @@ def entitlements_for_customer(customer: Customer) -> QuerySet[Entitlement]:
 
 def entitlement_get(customer: Customer, entitlement_id) -> Entitlement:
     """One of the customer's entitlements, or 404 (bad id, missing, or someone else's)."""
-    try:
-        pk = uuid.UUID(str(entitlement_id))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404 from None
-    entitlement = (Entitlement.objects.select_related("offer", "order_line__order", "customer")
-                   .filter(customer=customer, pk=pk).first())
-    if entitlement is None:
-        raise Http404
-    return entitlement
+    return get_or_404(Entitlement.objects.select_related("offer", "order_line__order", "customer")
+                      .filter(customer=customer), entitlement_id)
 
 
-__all__ = ["entitlements_for_customer", "entitlement_get"]
+def orders_of(customer: Customer) -> QuerySet[Order]:
+    """The customer's orders, newest first, with their lines."""
+    return Order.objects.filter(customer=customer).prefetch_related("lines")
+
+
+def order_get(customer: Customer, order_id) -> Order:
+    """One of the customer's orders with its lines, or 404 (bad id, missing, or someone else's)."""
+    return get_or_404(orders_of(customer).select_related("customer__market", "created_by"), order_id)
+
+
+def order_lines_locked(order: Order, *, numbers: list[int] | None = None) -> list[OrderLine]:
+    """The order's lines (those numbered `numbers`, if given), locked FOR UPDATE in primary-key order."""
+    lines = OrderLine.objects.select_for_update().filter(order=order)
+    if numbers is not None:
+        lines = lines.filter(line_item_number__in=numbers)
+    return list(lines.order_by("pk"))
+
+
+def variant_for(entitlement: Entitlement, *, version: str, language: str, file_type: str) -> Variant:
+    """The variant of the entitlement's offer with this version, language and file type, or DomainError."""
+    variant = (Variant.objects.select_related("file")
+               .filter(offer_id=entitlement.offer_id, version=version, language=language, file_type=file_type).first())
+    if variant is None:
+        raise DomainError(_("This product has no download for version %(v)s, language %(l)s, file type %(f)s.")
+                          % {"v": version or "—", "l": language or "—", "f": file_type or "—"}, field="variant")
+    return variant
+
+
+def tenant_global_admins(customer: Customer) -> QuerySet:
+    """The active users holding the customer tenant's Global admin role (who receive Send to customer)."""
+    return User.objects.filter(tenant_membership__customer=customer, is_active=True,
+                               role_assignments__role=Role.TENANT_GLOBAL_ADMIN).distinct()

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .downloads import download_links_expire
+from .services import download_links_expire
 
 
 @shared_task

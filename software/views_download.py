@@ -18,9 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import PUBLIC, requires
 from partnercenter.api import json_error_response
+from partnercenter.errors import NOT_FOUND_DESCRIPTION, Code
 from partnercenter.http import client_ip
 
-from .downloads import NoLongerAvailable, UnknownLink, download_start, link_for_token
+from .downloads import NoLongerAvailable, UnknownLink, link_for_token
+from .services import download_start
 
 CHUNK_SIZE = 64 * 1024
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -64,7 +66,7 @@ def _gone(request, reason: str):
     if _wants_html(request):
         response = render(request, "410.html", {"reason": reason}, status=410)
     else:
-        response = json_error_response(410, "700002", reason)
+        response = json_error_response(410, Code.NO_LONGER_AVAILABLE, reason)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -73,7 +75,7 @@ def _not_found(request):
     if _wants_html(request):
         response = render(request, "404.html", status=404)
     else:
-        response = json_error_response(404, "20000", "The requested resource was not found.")
+        response = json_error_response(404, Code.NOT_FOUND, NOT_FOUND_DESCRIPTION)
     response["Cache-Control"] = "no-store"
     return response
 

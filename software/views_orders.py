@@ -13,18 +13,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Perm, requires
 from customers.selectors import customer_get
-from partnercenter.api import DomainError
+from partnercenter.errors import DomainError
 from partnercenter.http import client_ip
-from partnercenter.money import LineAmounts, line_amounts, to_str
+from partnercenter.money import to_str
 
 from .models import Offer, OfferPrice, Order, ProductType
-from .orders import MAX_LINES, MAX_QUANTITY, LineRequest, offer_purchasable, order_place
+from .orders import MAX_QUANTITY, ORDER, LineRequest, OrderPreview, PreviewLine, offer_purchasable, order_preview
+from .selectors import order_get, orders_of
+from .services import order_place
 
 PAGE_SIZE = 25
 QTY_PREFIX = "qty_"
@@ -42,29 +43,33 @@ class CatalogRow:
 
 @dataclass
 class CartLine:
-    offer: Offer
-    quantity: int
-    amounts: LineAmounts
-    currency: str
+    """A line of the review page: the preview's line, its money as the reader sees it."""
 
-    def money(self, value: Decimal) -> str:
-        return to_str(value, self.currency)
+    line: PreviewLine
+
+    @property
+    def offer(self) -> Offer:
+        return self.line.offer
+
+    @property
+    def quantity(self) -> int:
+        return self.line.quantity
 
     @property
     def unit_price(self) -> str:
-        return self.money(self.amounts.unit_price)
+        return self.line.money(self.line.amounts.unit_price)
 
     @property
     def subtotal(self) -> str:
-        return self.money(self.amounts.subtotal)
+        return self.line.money(self.line.amounts.subtotal)
 
     @property
     def tax(self) -> str:
-        return self.money(self.amounts.tax)
+        return self.line.money(self.line.amounts.tax)
 
     @property
     def total(self) -> str:
-        return self.money(self.amounts.total)
+        return self.line.money(self.line.amounts.total)
 
 
 def _catalog(customer, q: str = "", product_type: str = ""):
@@ -83,35 +88,30 @@ def _posted_quantities(post) -> dict[str, str]:
             if key.startswith(QTY_PREFIX) and value.strip() not in ("", "0")}
 
 
-def _cart(customer, quantities: dict[str, str]) -> tuple[list[CartLine], dict[str, str], list[str]]:
-    """Parse posted quantities into priced lines. Returns (lines, per-offer errors, page errors)."""
-    market = customer.market
+def _line_requests(quantities: dict[str, str]) -> list[LineRequest]:
+    """The posted quantities as order lines, numbered in order; a quantity that isn't digits stays text, which the
+    preview refuses with the same message as an out-of-range number."""
+    return [LineRequest(offer_id=offer_id, quantity=int(raw) if _DIGITS.match(raw) else raw, line_item_number=index)
+            for index, (offer_id, raw) in enumerate(quantities.items())]
+
+
+def _cart(customer, quantities: dict[str, str]) -> tuple[OrderPreview, dict[str, str], list[str]]:
+    """The order preview of the posted quantities (software.orders.order_preview, the rules the order service
+    applies), with its errors placed for the catalog: (preview, per-offer errors, page errors)."""
+    if not quantities:
+        return order_preview(customer, []), {}, [_("Enter a quantity for at least one product.")]
+    requests = _line_requests(quantities)
+    preview = order_preview(customer, requests)
     errors: dict[str, str] = {}
     page_errors: list[str] = []
-    prices = {p.offer_id: p for p in OfferPrice.objects.filter(market=market, offer_id__in=list(quantities),
-                                                               offer__is_active=True).select_related("offer")}
-    lines: list[CartLine] = []
-    for offer_id, raw in quantities.items():
-        price = prices.get(offer_id)
-        if price is None:
-            page_errors.append(_("Unknown offer: %(offer)s.") % {"offer": offer_id})
-            continue
-        if not _DIGITS.match(raw) or not 1 <= int(raw) <= MAX_QUANTITY:
-            errors[offer_id] = _("Quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}
-            continue
-        if not offer_purchasable(price.offer, market):
-            page_errors.append(_("%(offer)s is not available in the customer's market (%(country)s).")
-                               % {"offer": price.offer.name, "country": customer.market_id})
-            continue
-        quantity = int(raw)
-        amounts = line_amounts(unit_price=price.unit_price, quantity=quantity, tax_rate=market.tax_rate,
-                               tax_inclusive=market.tax_inclusive, currency=market.currency)
-        lines.append(CartLine(offer=price.offer, quantity=quantity, amounts=amounts, currency=market.currency))
-    if not lines and not errors and not page_errors:
-        page_errors.append(_("Enter a quantity for at least one product."))
-    if len(lines) > MAX_LINES:
-        page_errors.append(_("An order can have at most %(n)d lines.") % {"n": MAX_LINES})
-    return lines, errors, page_errors
+    for key, messages_ in preview.errors.items():
+        index, _dot, name = key.removeprefix(f"{ORDER}[").partition("].")
+        if name == "quantity":
+            errors[requests[int(index)].offer_id] = messages_[0]
+        else:
+            page_errors.extend(messages_)
+    page_errors += [preview.unavailable_message(customer.market_id)] if preview.unavailable else []
+    return preview, errors, page_errors
 
 
 def _render_catalog(request, customer, *, quantities=None, errors=None, page_errors=None, status=200):
@@ -133,13 +133,12 @@ def _render_catalog(request, customer, *, quantities=None, errors=None, page_err
     }, status=status)
 
 
-def _render_review(request, customer, lines: list[CartLine]):
+def _render_review(request, customer, preview: OrderPreview):
     market = customer.market
-    totals = {key: to_str(sum((getattr(line.amounts, key) for line in lines), Decimal(0)), market.currency)
-              for key in ("subtotal", "tax", "total")}
+    totals = {key: to_str(preview.total(key), market.currency) for key in ("subtotal", "tax", "total")}
     return render(request, "software/add_products/review.html", {
-        "customer": customer, "lines": lines, "totals": totals, "qty_prefix": QTY_PREFIX,
-        "tax_inclusive": market.tax_inclusive, "currency": market.currency,
+        "customer": customer, "lines": [CartLine(line) for line in preview.lines], "totals": totals,
+        "qty_prefix": QTY_PREFIX, "tax_inclusive": market.tax_inclusive, "currency": market.currency,
     })
 
 
@@ -152,16 +151,15 @@ def add_products(request, tenant_id):
     quantities = _posted_quantities(request.POST)
     if step in ("edit", "search"):  # back from the review, or a search: the catalog with what was typed
         return _render_catalog(request, customer, quantities=quantities)
-    lines, errors, page_errors = _cart(customer, quantities)
+    preview, errors, page_errors = _cart(customer, quantities)
     if errors or page_errors:
         return _render_catalog(request, customer, quantities=quantities, errors=errors, page_errors=page_errors,
                                status=400)
     if step != "submit":
-        return _render_review(request, customer, lines)
-    requests = [LineRequest(offer_id=line.offer.id, quantity=line.quantity, line_item_number=index)
-                for index, line in enumerate(lines)]
+        return _render_review(request, customer, preview)
     try:
-        order = order_place(actor=request.user, customer=customer, lines=requests, ip=client_ip(request))
+        order = order_place(actor=request.user, customer=customer, lines=_line_requests(quantities),
+                            ip=client_ip(request))
     except ValidationError as exc:
         messages_ = [m for msgs in exc.message_dict.values() for m in msgs]
         return _render_catalog(request, customer, quantities=quantities, page_errors=messages_, status=400)
@@ -169,14 +167,6 @@ def add_products(request, tenant_id):
         return _render_catalog(request, customer, quantities=quantities, page_errors=[exc.message], status=400)
     messages.success(request, _("Order %(id)s placed.") % {"id": order.alternate_id})
     return redirect("software:order_confirmation", tenant_id=customer.tenant_id, order_id=order.id)
-
-
-def _order_get(customer, order_id) -> Order:
-    order = (Order.objects.filter(customer=customer, pk=order_id).select_related("customer__market", "created_by")
-             .prefetch_related("lines").first())
-    if order is None:
-        raise Http404
-    return order
 
 
 def _order_context(order: Order) -> dict:
@@ -193,15 +183,14 @@ def _order_context(order: Order) -> dict:
 @requires(Perm.BUY)
 def order_confirmation(request, tenant_id, order_id):
     customer = customer_get(request.user, tenant_id)
-    order = _order_get(customer, order_id)
+    order = order_get(customer, order_id)
     return render(request, "software/add_products/confirmation.html", {"customer": customer, **_order_context(order)})
 
 
 @requires(Perm.VIEW_CUSTOMERS)
 def customer_orders(request, tenant_id):
     customer = customer_get(request.user, tenant_id)
-    qs = Order.objects.filter(customer=customer).prefetch_related("lines")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(orders_of(customer), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for order in page:
         lines = list(order.lines.all())
@@ -214,6 +203,6 @@ def customer_orders(request, tenant_id):
 @requires(Perm.VIEW_CUSTOMERS)
 def order_detail(request, tenant_id, order_id):
     customer = customer_get(request.user, tenant_id)
-    order = _order_get(customer, order_id)
+    order = order_get(customer, order_id)
     return render(request, "software/orders/detail.html", {"customer": customer, "tab": "orders",
                                                            **_order_context(order)})

@@ -1,5 +1,5 @@
 """The customer's Software tab (D-SW-1..6, D-CAN-7) and the customer admin center's
-Billing > Your products > Software (D-M365). Keys and links come from software.downloads, which
+Billing > Your products > Software (D-M365). Keys and links come from software.services, which
 records every reveal and every link in the activity log."""
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import SIGNED_IN, Perm, requires
+from accounts.permissions import Perm, requires
 from accounts.roles import has_perm
 from customers.selectors import customer_get, tenant_for_user
-from partnercenter.api import DomainError
+from partnercenter.errors import DomainError
 from partnercenter.http import client_ip
 
-from .downloads import download_link_issue, download_link_send, entitlement_is_usable, product_key_reveal, variant_for
-from .models import DownloadLink, Entitlement, OrderLine, Variant
-from .selectors import entitlement_get, entitlements_for_customer, links_needing_attention
+from .downloads import entitlement_is_usable
+from .models import Entitlement, OrderLine, Variant
+from .selectors import entitlement_get, entitlements_for_customer, variant_for
+from .services import download_link_issue, download_link_send, product_key_reveal
 from .views_download import download_uri
 
 TAB_TEMPLATE = "software/software_tab/tab.html"
@@ -239,26 +239,6 @@ def _tenant_or_404(user):
 
 def _admin_page(tenant) -> dict:
     return {"customer": tenant, "base_template": ADMIN_BASE, "back_url": reverse("admin_center:software")}
-
-
-@requires(SIGNED_IN)
-def admin_center_home(request):
-    tenant = tenant_for_user(request.user) if request.user.is_tenant_user else None
-    if tenant is None:
-        return redirect("dashboard")
-    context = {"customer": tenant, "products": None}
-    if has_perm(request.user, Perm.TENANT_SOFTWARE):
-        # Their software, with the links that need attention (expiring in 2 days or < 5 downloads left).
-        now = timezone.now()
-        soon = list(links_needing_attention(DownloadLink.objects.filter(entitlement__customer=tenant), now)
-                    .select_related("variant"))
-        by_entitlement: dict = {}
-        for link in soon:
-            by_entitlement.setdefault(link.entitlement_id, []).append(link)
-        context["products"] = [(entitlement, by_entitlement.get(entitlement.pk, []))
-                               for entitlement in entitlements_for_customer(tenant)]
-        context["expiring_count"] = len(soon)
-    return render(request, "software/admin_center/home.html", context)
 
 
 @requires(Perm.TENANT_SOFTWARE)

@@ -172,7 +172,8 @@ def woodgrove(db):
 @pytest.fixture
 def place_order(user_for):
     """Buy through the real service, as Contoso's (or the customer's partner's) Admin agent."""
-    from software.orders import LineRequest, order_place
+    from software.orders import LineRequest
+    from software.services import order_place
 
     def place(customer, *offers: str | tuple[str, int], actor=None):
         lines = [LineRequest(offer_id=o, quantity=1) if isinstance(o, str) else LineRequest(offer_id=o[0],

@@ -49,7 +49,7 @@ def run_manage(*args, **env):
     # DJANGO_ALLOW_ASYNC_UNSAFE).
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    environment.update({"DJANGO_SETTINGS_MODULE": "partnercenter.settings.production", **env})
+    environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
                           text=True, timeout=120)
 

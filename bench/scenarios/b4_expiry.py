@@ -12,8 +12,8 @@ def run(ctx) -> list[Row]:
     from django.db import transaction
     from django.utils import timezone
 
-    from software.downloads import download_links_expire
     from software.models import DownloadLink
+    from software.services import download_links_expire
 
     naive_n = 10_000 if ctx.scale == "full" else 500
     now = timezone.now()

@@ -24,8 +24,9 @@ def run(ctx) -> list[Row]:
     from bench.generate import LINK_BASE, link_token
     from billing.models import InvoiceLine
     from cancellations.services import cancellation_request
-    from software.downloads import NoLongerAvailable, product_key_reveal
+    from software.downloads import NoLongerAvailable
     from software.models import DownloadLink, Entitlement, Order
+    from software.services import product_key_reveal
 
     n = 100 if ctx.scale == "full" else 20
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
@@ -35,12 +36,12 @@ def run(ctx) -> list[Row]:
                   .exclude(customer_id__in=[ctx.info["big_customer"], ctx.info["two_customer"]])
                   .select_related("customer").order_by("-creation_date")[:n])
     worker_log = open(ctx.logs / "celery-worker.log", "ab")  # noqa: SIM115
-    worker = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "partnercenter", "worker", "-c", "2",
+    worker = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "config", "worker", "-c", "2",
                                "--loglevel", "warning", "--without-mingle", "--without-gossip", "-n",
                                "bench@%h"], cwd=ctx.root, env=ctx.server_env, stdout=worker_log, stderr=worker_log)
     try:
         # the worker is ready when it answers a ping
-        from partnercenter.celery import app
+        from config.celery import app
 
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):

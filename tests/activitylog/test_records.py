@@ -44,7 +44,8 @@ def test_create_customer_is_recorded(user_for):
 
 def test_create_order_is_recorded(fabrikam, user_for):
     # given
-    from software.orders import LineRequest, order_place
+    from software.orders import LineRequest
+    from software.services import order_place
 
     actor = user_for("admin.agent")
     # when
@@ -60,7 +61,7 @@ def test_create_order_is_recorded(fabrikam, user_for):
 
 def test_product_key_reveal_is_recorded(entitlement, user_for):
     # given
-    from software.downloads import product_key_reveal
+    from software.services import product_key_reveal
 
     actor = user_for("admin.agent")
     # when
@@ -77,7 +78,8 @@ def test_product_key_reveal_is_recorded(entitlement, user_for):
 
 def test_download_link_and_counted_download_are_recorded(entitlement, user_for):
     # given
-    from software.downloads import download_link_issue, download_start, variant_for
+    from software.selectors import variant_for
+    from software.services import download_link_issue, download_start
 
     actor = user_for("admin.agent")
     variant = variant_for(entitlement, version="2022", language="ja-JP", file_type="x64 ISO")
@@ -102,7 +104,9 @@ def test_download_link_and_counted_download_are_recorded(entitlement, user_for):
 
 def test_link_expiry_is_recorded(entitlement, user_for):
     # given
-    from software.downloads import LINK_LIFETIME, download_link_issue, download_links_expire, variant_for
+    from software.downloads import LINK_LIFETIME
+    from software.selectors import variant_for
+    from software.services import download_link_issue, download_links_expire
 
     variant = variant_for(entitlement, version="2022", language="en-US", file_type="x64 ISO")
     download_link_issue(actor=user_for("admin.agent"), entitlement=entitlement, variant=variant)
@@ -137,8 +141,8 @@ def test_cancellation_and_credit_are_recorded(fabrikam, place_order, user_for):
 
 def test_support_request_is_recorded(user_for):
     # given
-    from cancellations.models import SupportRequest
-    from cancellations.support import SupportDetails, support_request_create
+    from support.models import SupportRequest
+    from support.services import SupportDetails, support_request_create
 
     actor = user_for("helpdesk.agent")
     details = SupportDetails(problem_type=SupportRequest.ProblemType.values[0],

@@ -91,7 +91,7 @@ def cancellations_processed(request):
         request.getfixturevalue("celery_worker").start()
         yield done
         return
-    from partnercenter.celery import app
+    from config.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

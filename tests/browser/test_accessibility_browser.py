@@ -25,8 +25,8 @@ AUDITED_PAGES = {
     "software:download",  # a revoked link: the 410 page
     "admin_center:home", "admin_center:software", "admin_center:software_key", "admin_center:software_link",
     "billing:invoices", "billing:invoice_detail", "activitylog:log",
-    "cancellations:cancel", "cancellations:support_list", "cancellations:support_new",
-    "cancellations:support_detail",
+    "cancellations:cancel", "support:list", "support:new",
+    "support:detail",
 }
 # Not pages: redirects, POST-only actions, files and the health probe. Left out of the audit below
 # (test_every_page_… skips the `api:` and `admin:` namespaces): Django's own admin (operators only) and
@@ -34,7 +34,7 @@ AUDITED_PAGES = {
 NOT_PAGES = {
     "home", "healthz", "set_language", "accounts:logout", "accounts:token_revoke", "accounts:user_roles",
     "billing:invoice_csv",
-    "activitylog:export", "cancellations:support_attachment",
+    "activitylog:export", "support:attachment",
 }
 
 
@@ -59,8 +59,8 @@ def test_every_page_of_the_portal_is_in_the_audit():
 @pytest.fixture
 def world(place_order, user_for):
     """An order of Fabrikam's with an invoice, and a support request of Contoso's."""
-    from cancellations.support import SupportDetails, support_request_create
     from customers.models import Customer
+    from support.services import SupportDetails, support_request_create
 
     fabrikam = Customer.objects.get(domain="fabrikam.onmicrosoft.com")
     order = place_order(fabrikam, "WS2022-STD")
@@ -121,8 +121,8 @@ def test_partner_pages_have_no_serious_axe_violations(signed_in_page, live_serve
         (f"{tenant}/orders/{order.id}/", "software:order_detail"),
         (f"{tenant}/orders/{order.id}/confirmation/", "software:order_confirmation"),
         (f"{tenant}/software/cancel/?order={order.id}", "cancellations:cancel"),
-        ("/support/", "cancellations:support_list"), ("/support/new/", "cancellations:support_new"),
-        (f"/support/{support.id}/", "cancellations:support_detail"),
+        ("/support/", "support:list"), ("/support/new/", "support:new"),
+        (f"/support/{support.id}/", "support:detail"),
         ("/billing/invoices/", "billing:invoices"), (f"/billing/invoices/{invoice.id}/", "billing:invoice_detail"),
         ("/settings/api-tokens/", "accounts:tokens"),
     ]:
@@ -145,7 +145,7 @@ def test_partner_pages_have_no_serious_axe_violations(signed_in_page, live_serve
     with page.expect_navigation():
         page.locator("form:has(input[name=title]) button[type=submit]").click()
     assert page.locator(".has-error").count() >= 1
-    axe(page, "cancellations:support_new (errors)")
+    axe(page, "support:new (errors)")
 
     # Add products: catalogue, then the review step
     page.goto(f"{live_server.url}{tenant}/add-products/")
@@ -216,8 +216,9 @@ def test_admin_center_and_error_pages_have_no_serious_axe_violations(signed_in_p
     from django.template.loader import render_to_string
 
     from cancellations.services import cancellation_process, cancellation_request
-    from software.downloads import download_link_issue, variant_for
     from software.models import Entitlement
+    from software.selectors import variant_for
+    from software.services import download_link_issue
 
     fabrikam, order, _support = world
     entitlement = Entitlement.objects.get(order_line__order=order)

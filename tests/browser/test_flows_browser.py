@@ -111,7 +111,7 @@ def test_cancel_dialog_shows_days_left_credit_and_needs_acknowledgement(signed_i
 
 
 def test_support_request_with_an_attachment(signed_in_page, live_server, tmp_path, screenshot):
-    from cancellations.models import SupportRequest
+    from support.models import SupportRequest
 
     # given
     shot = tmp_path / "screenshot.png"

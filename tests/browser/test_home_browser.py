@@ -12,9 +12,10 @@ pytestmark = pytest.mark.browser
 def test_admin_agent_home_shows_attention_money_and_charts(signed_in_page, live_server, screenshot):
     from accounts.models import User
     from customers.models import Customer
-    from software.downloads import download_link_issue, product_key_reveal, variant_for
     from software.models import DownloadLink, OrderLine
-    from software.orders import LineRequest, order_place
+    from software.orders import LineRequest
+    from software.selectors import variant_for
+    from software.services import download_link_issue, order_place, product_key_reveal
 
     # given a purchase whose window closes in 5 days, a link nearly used up and a key reveal
     agent = User.objects.get(email="admin.agent@contoso-partner.example")

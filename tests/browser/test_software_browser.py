@@ -27,7 +27,8 @@ def test_software_tab_get_key_copy_link_and_download(signed_in_page, live_server
     from accounts.models import User
     from customers.models import Customer
     from software.models import Entitlement
-    from software.orders import LineRequest, order_place
+    from software.orders import LineRequest
+    from software.services import order_place
 
     fabrikam = Customer.objects.get(domain="fabrikam.onmicrosoft.com")
     agent = User.objects.get(email="admin.agent@contoso-partner.example")

@@ -14,10 +14,12 @@ from activitylog.models import ActivityRecord
 from billing.models import Invoice, InvoiceLine
 from cancellations.models import CancellationRequest
 from cancellations.services import cancellation_process, cancellation_request, cancellations_sweep
-from partnercenter.api import DomainError
+from partnercenter.errors import DomainError
 from partnercenter.money import prorate
-from software.downloads import NoLongerAvailable, download_link_issue, download_start, variant_for
+from software.downloads import NoLongerAvailable
 from software.models import DownloadLink, Entitlement, Order, OrderLine
+from software.selectors import variant_for
+from software.services import download_link_issue, download_start
 
 from .conftest import at
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cancellations.models import CancellationRequest
 from cancellations.services import cancellation_request
-from partnercenter.api import DomainError
+from partnercenter.errors import DomainError
 from software.models import OrderLine
 
 from .conftest import at
@@ -19,7 +19,7 @@ PURCHASE = dt.date(2026, 4, 10)
 
 
 def order_url(order) -> str:
-    return reverse("api:customer_order_cancel", kwargs={"tenant_id": order.customer_id, "order_id": order.id})
+    return reverse("api:customer_order", kwargs={"tenant_id": order.customer_id, "order_id": order.id})
 
 
 def test_day_60_is_allowed(order_on, fabrikam, user_for):

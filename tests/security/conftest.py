@@ -35,8 +35,8 @@ def objects_of(place_order, user_for, tmp_path, settings):
 
     from accounts.services import api_token_issue
     from billing.models import Invoice
-    from cancellations.support import SupportDetails, support_request_create
-    from software.downloads import download_link_issue
+    from software.services import download_link_issue
+    from support.services import SupportDetails, support_request_create
 
     def make(customer) -> Objects:
         admin = user_for(f"admin.agent@{customer.partner.domain}")

@@ -3,7 +3,7 @@ and nothing is half-saved — every test compares the row counts of everything a
 (and the activity log) before and after.
 
 Some single-field cases already live next to their feature (tests/software/test_orders_*.py,
-tests/cancellations/test_support.py, tests/activitylog/test_page.py and test_api.py); this file sweeps
+tests/support/test_support.py, tests/activitylog/test_page.py and test_api.py); this file sweeps
 the cross-cutting ones: every id parameter, every text field, every unsafe form without CSRF, an expired
 session."""
 from __future__ import annotations
@@ -25,8 +25,8 @@ from tests.conftest import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db
 
 WRITTEN_MODELS = ["customers.Customer", "software.Order", "software.OrderLine", "software.Entitlement",
-                  "software.DownloadLink", "activitylog.ActivityRecord", "cancellations.SupportRequest",
-                  "cancellations.SupportAttachment", "accounts.ApiToken", "accounts.User",
+                  "software.DownloadLink", "activitylog.ActivityRecord", "support.SupportRequest",
+                  "support.SupportAttachment", "accounts.ApiToken", "accounts.User",
                   "accounts.RoleAssignment", "billing.InvoiceLine"]
 ERROR_KEYS = {"code", "description", "data", "source"}
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -331,7 +331,7 @@ def unsafe_forms(objects) -> list[tuple[str, str, dict]]:
 
 
 def test_every_unsafe_form_without_a_csrf_token_is_403_and_saves_nothing(csrf_client, objects):
-    from cancellations.models import SupportRequest
+    from support.models import SupportRequest
 
     for persona, url, data in unsafe_forms(objects):
         with nothing_saved():

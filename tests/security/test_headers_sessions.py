@@ -1,6 +1,6 @@
 """Headers, cookies and sessions under production settings (issue #9 point 4).
 
-The security settings of `partnercenter.settings.production` (imported here with a real SECRET_KEY, as a
+The security settings of `config.settings.production` (imported here with a real SECRET_KEY, as a
 deployment would) are applied over the test settings; everything else (database, cache) stays the test's.
 Already covered elsewhere: `check --deploy` clean under production settings and production refusing to
 start unsafe (tests/test_seed_and_settings.py), sign-in throttling and CSRF on sign-in
@@ -34,11 +34,11 @@ def production(monkeypatch, settings):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
     for name in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"):
         monkeypatch.delenv(name, raising=False)
-    sys.modules.pop("partnercenter.settings.production", None)
+    sys.modules.pop("config.settings.production", None)
     try:
-        module = importlib.import_module("partnercenter.settings.production")
+        module = importlib.import_module("config.settings.production")
     finally:
-        sys.modules.pop("partnercenter.settings.production", None)
+        sys.modules.pop("config.settings.production", None)
     applied = {name: getattr(module, name) for name in dir(module) if SECURITY_SETTINGS.match(name)}
     for name, value in applied.items():
         setattr(settings, name, value)

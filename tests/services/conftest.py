@@ -38,7 +38,7 @@ def redis_flush() -> None:
 
 class Worker:
     def __init__(self, database_url: str, redis_url: str, **extra_env: str):
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnercenter.settings.test",
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
                     "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1", **extra_env}
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
@@ -50,7 +50,7 @@ class Worker:
         offset = self.log.stat().st_size
         handle = open(self.log, "ab")  # noqa: SIM115 - owned by the subprocess
         self.process = subprocess.Popen(
-            [str(CELERY), "-A", "partnercenter", "worker", "--loglevel=INFO", "--concurrency=2",
+            [str(CELERY), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2",
              "--without-mingle", "--without-gossip", "-Q", "celery", "-n", f"pytest-{os.getpid()}@%h"],
             cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
         handle.close()
@@ -154,7 +154,7 @@ def celery_point_at(broker_url: str) -> None:
     registry by URL: they are all closed and forgotten, so the next publish opens a fresh pool."""
     from kombu import pools
 
-    from partnercenter.celery import app
+    from config.celery import app
 
     pools.reset()
     app._pool = None
@@ -166,7 +166,7 @@ def celery_point_at(broker_url: str) -> None:
 def own_redis(demo_world, settings):
     """A redis-server of our own, used by this process (cache and Celery producer) and by `worker.env`.
     Yields (server, worker): stop/start the server for real; the worker is not started."""
-    from partnercenter.celery import app
+    from config.celery import app
 
     from .faults import RedisServer
 

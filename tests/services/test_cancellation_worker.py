@@ -20,7 +20,7 @@ pytestmark = pytest.mark.services
 
 
 def order_url(order) -> str:
-    return reverse("api:customer_order_cancel", kwargs={"tenant_id": order.customer_id, "order_id": order.id})
+    return reverse("api:customer_order", kwargs={"tenant_id": order.customer_id, "order_id": order.id})
 
 
 def credits_for(order) -> int:

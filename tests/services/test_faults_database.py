@@ -21,8 +21,9 @@ from django.urls import reverse
 from accounts.models import Partner, User
 from activitylog.models import ActivityRecord, Operation
 from cancellations.models import CancellationRequest
-from software.downloads import download_link_issue, variant_for
 from software.models import DownloadLink, Entitlement, OrderLine
+from software.selectors import variant_for
+from software.services import download_link_issue
 from tests.live import fetch
 
 from .test_cancellation_worker import order_url

@@ -15,7 +15,8 @@ from cancellations.models import CancellationRequest
 from cancellations.services import cancellations_sweep
 from notifications.models import Email
 from notifications.services import emails_send_pending, message_id_for
-from software.downloads import download_link_send, variant_for
+from software.selectors import variant_for
+from software.services import download_link_send
 
 from .conftest import wait_for
 from .test_cancellation_worker import order_url

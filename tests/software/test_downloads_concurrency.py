@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from activitylog.models import ActivityRecord, Operation
 from customers.models import Customer
-from software.downloads import download_link_issue, variant_for
 from software.models import DownloadLink
-from software.orders import LineRequest, order_place
+from software.orders import LineRequest
+from software.selectors import variant_for
+from software.services import download_link_issue, order_place
 from tests.live import fetch
 
 pytestmark = pytest.mark.services

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activitylog.models import ActivityRecord, Operation
-from software.downloads import LINK_LIFETIME, download_link_issue, download_links_expire, variant_for
+from software.downloads import LINK_LIFETIME
 from software.models import DownloadLink
+from software.selectors import variant_for
+from software.services import download_link_issue, download_links_expire
 
 pytestmark = pytest.mark.django_db
 

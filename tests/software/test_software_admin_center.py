@@ -110,7 +110,8 @@ def test_the_global_admins_home_highlights_links_that_expire_soon(fabrikam, plac
 
     import time_machine
 
-    from software.downloads import download_link_issue, variant_for
+    from software.selectors import variant_for
+    from software.services import download_link_issue
 
     # given two purchases, one with a link 2 days from expiry, the other with a link 3 days from expiry
     at = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)

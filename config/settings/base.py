@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "billing",
     "software",
     "cancellations",
+    "support",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -56,8 +58,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "partnercenter.urls"
-WSGI_APPLICATION = "partnercenter.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -12,17 +12,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.permissions import as_uuid, object_scope
 from activitylog.services import log_create_support_request
 
 from .models import SupportAttachment, SupportRequest
+from .selectors import attachments_dir
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 5 * 1024 * 1024  # bytes
@@ -40,10 +37,6 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 }
 NUMBER_PREFIX = "SR"
 NUMBER_DIGITS = 10
-
-
-def attachments_dir() -> Path:
-    return Path(settings.ATTACHMENTS_DIR)
 
 
 def _extension(name: str) -> str:
@@ -168,51 +161,3 @@ def support_request_create(*, actor, details: SupportDetails, files: list | None
             path.unlink(missing_ok=True)
         raise
     return request
-
-
-# --- reads, scoped to the user's partner -------------------------------------------------------
-
-def support_requests_for_user(user) -> QuerySet[SupportRequest]:
-    if not getattr(user, "partner_id", None):
-        return SupportRequest.objects.none()
-    return SupportRequest.objects.filter(partner_id=user.partner_id)
-
-
-@object_scope("request_id")
-def _request_visible(user, value) -> bool:
-    pk = as_uuid(value)
-    return pk is not None and support_requests_for_user(user).filter(pk=pk).exists()
-
-
-@object_scope("attachment_id")
-def _attachment_visible(user, value) -> bool:
-    pk = as_uuid(value)
-    return pk is not None and support_requests_for_user(user).filter(attachments__pk=pk).exists()
-
-
-def support_request_get(user, request_id) -> SupportRequest:
-    pk = as_uuid(request_id)
-    if pk is None:
-        raise Http404
-    request = support_requests_for_user(user).filter(pk=pk).first()
-    if request is None:
-        raise Http404
-    return request
-
-
-def support_attachment_get(user, request_id, attachment_id) -> SupportAttachment:
-    request = support_request_get(user, request_id)
-    pk = as_uuid(attachment_id)
-    if pk is None:
-        raise Http404
-    attachment = request.attachments.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404
-    return attachment
-
-
-def attachment_path(attachment: SupportAttachment) -> Path:
-    path = (attachments_dir() / attachment.stored_name).resolve()
-    if path.parent != attachments_dir().resolve() or not path.is_file():
-        raise Http404
-    return path

@@ -8,11 +8,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cancellations.home import home_context
-from cancellations.models import CancellationRequest, SupportRequest
+from cancellations.models import CancellationRequest
 from cancellations.services import cancellation_request
-from software.downloads import download_link_issue, variant_for
+from home.views import home_context
 from software.models import DownloadLink
+from software.selectors import variant_for
+from software.services import download_link_issue
+from support.models import SupportRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +161,7 @@ def test_a_billing_admin_sees_the_money_compared_with_last_month(fabrikam, place
 
 def test_the_activity_chart_counts_downloads_and_key_reveals(fabrikam, place_order, user_for):
     # given a key reveal today
-    from software.downloads import product_key_reveal
+    from software.services import product_key_reveal
 
     agent = user_for("admin.agent")
     entitlement = place_order(fabrikam, "WS2022-STD").lines.get().entitlement
@@ -219,7 +221,7 @@ def test_the_home_page_query_count_does_not_grow_with_the_data(persona, fabrikam
                                                                client_for, user_for, django_assert_max_num_queries):
     from activitylog.models import DailyCount
     from activitylog.services import chain_seal
-    from software.downloads import product_key_reveal
+    from software.services import product_key_reveal
 
     agent = user_for("admin.agent")
     customers = [fabrikam, customer_in("US"), customer_in("AU"), customer_in("JP")]
@@ -275,8 +277,8 @@ def test_the_money_equals_the_invoice_lines_and_issued_months_are_summed_once(fa
 
     from billing.models import Invoice, InvoiceLine
     from billing.services import invoices_close
-    from cancellations.home import money_by_month
     from cancellations.services import cancellation_process
+    from home.selectors import money_by_month
 
     agent, us = user_for("admin.agent"), customer_in("US")
     for day in (dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC), dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC)):

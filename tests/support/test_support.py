@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activitylog.models import ActivityRecord
-from cancellations.models import SupportAttachment, SupportRequest
-from cancellations.support import MAX_FILE_SIZE
+from support.models import SupportAttachment, SupportRequest
+from support.services import MAX_FILE_SIZE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
-NEW = "cancellations:support_new"
+NEW = "support:new"
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +152,7 @@ def test_roles_without_support_are_403(client_for, email):
     client = client_for(email)
     assert client.get(reverse(NEW)).status_code == 403
     assert client.post(reverse(NEW), form_data()).status_code == 403
-    assert client.get(reverse("cancellations:support_list")).status_code == 403
+    assert client.get(reverse("support:list")).status_code == 403
 
 
 def test_list_detail_and_download_are_scoped_to_the_partner(client_for):
@@ -162,13 +162,13 @@ def test_list_detail_and_download_are_scoped_to_the_partner(client_for):
     contoso.post(reverse(NEW), {**form_data(title="Contoso issue"), "files": [upload]})
     request = SupportRequest.objects.get(title="Contoso issue")
     attachment = request.attachments.get()
-    detail = reverse("cancellations:support_detail", kwargs={"request_id": request.pk})
-    download = reverse("cancellations:support_attachment", kwargs={"request_id": request.pk,
+    detail = reverse("support:detail", kwargs={"request_id": request.pk})
+    download = reverse("support:attachment", kwargs={"request_id": request.pk,
                                                                     "attachment_id": attachment.pk})
     # then Contoso's staff with the permission list, open and download it
     for email in ("admin.agent", "helpdesk.agent", "global.admin"):
         client = client_for(email)
-        assert request.number in client.get(reverse("cancellations:support_list")).content.decode()
+        assert request.number in client.get(reverse("support:list")).content.decode()
         assert client.get(detail).status_code == 200
         response = client.get(download)
         assert response.status_code == 200
@@ -180,11 +180,11 @@ def test_list_detail_and_download_are_scoped_to_the_partner(client_for):
     adatum = client_for("admin.agent@adatum-partner.example")
     assert adatum.get(detail).status_code == 404
     assert adatum.get(download).status_code == 404
-    assert request.number not in adatum.get(reverse("cancellations:support_list")).content.decode()
+    assert request.number not in adatum.get(reverse("support:list")).content.decode()
     # and an attachment id under another request is 404
     other = SupportRequest.objects.create(number="SR0000000001", partner_id=request.partner_id, title="x",
                                           problem_type="other", impact="low", description="x",
                                           contact_name="x", contact_email="x@example.com", contact_phone="123456")
-    wrong = reverse("cancellations:support_attachment", kwargs={"request_id": other.pk,
+    wrong = reverse("support:attachment", kwargs={"request_id": other.pk,
                                                                  "attachment_id": attachment.pk})
     assert contoso.get(wrong).status_code == 404

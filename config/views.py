@@ -8,7 +8,8 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.roles import PUBLIC
 
-from .api import json_error_response
+from partnercenter.api import json_error_response
+from partnercenter.errors import NOT_FOUND_DESCRIPTION, SERVER_ERROR_DESCRIPTION, Code
 
 
 def _is_api(request) -> bool:
@@ -38,23 +39,23 @@ set_language.required_perm = PUBLIC
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return json_error_response(400, "400", "The request is malformed.")
+        return json_error_response(400, Code.BAD_REQUEST, "The request is malformed.")
     return defaults.bad_request(request, exception, template_name="400.html")
 
 
 def permission_denied(request, exception=None):
     if _is_api(request):
-        return json_error_response(403, "403", "Your roles do not allow this.")
+        return json_error_response(403, Code.FORBIDDEN, "Your roles do not allow this.")
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
     if _is_api(request):
-        return json_error_response(404, "20000", "The requested resource was not found.")
+        return json_error_response(404, Code.NOT_FOUND, NOT_FOUND_DESCRIPTION)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
     if _is_api(request):
-        return json_error_response(500, "500", "An unexpected error occurred.")
+        return json_error_response(500, Code.SERVER_ERROR, SERVER_ERROR_DESCRIPTION)
     return defaults.server_error(request, template_name="500.html")
