@@ -41,7 +41,7 @@ help:
 	@echo "make test           the test suite (SQLite unless DATABASE_URL is set); PYTEST_ARGS=..."
 	@echo "make test-services  the suite against PostgreSQL and Redis on 127.0.0.1"
 	@echo "make screenshots    refresh docs/screenshots/ from the browser tests"
-	@echo "make lint           ruff check"
+	@echo "make lint           ruff, the layer contract (import-linter), mypy on services and selectors"
 	@echo "make bench          benchmarks (SCALE=...)"
 	@echo "make browsers       install Debian chromium, gettext, npm, a Japanese font if missing; npm ci (axe-core)"
 	@echo "make node_modules   npm ci: axe-core for the accessibility checks (package-lock.json)"
@@ -110,8 +110,12 @@ browsers:
 	fi
 	@$(MAKE) --no-print-directory node_modules
 
+# ruff (style, line length), import-linter (the layers: no app imports one above it), mypy with django-stubs
+# (every services.py and selectors.py). Configured in pyproject.toml.
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: venv
 	$(VPY) bench/run.py $(if $(SCALE),--scale $(SCALE),)

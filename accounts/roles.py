@@ -1,4 +1,4 @@
-"""The permission table of DOMAIN.md D-ROLE: the one place that says which role may do what.
+"""The permission table of docs/DOMAIN.md D-ROLE: the one place that says which role may do what.
 
 Every view and endpoint declares one `Perm` from here; `tests/security/test_access_matrix.py` walks it.
 """
@@ -66,10 +66,6 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
 PUBLIC = "public"
 # Marker for pages every signed-in user may open (home, language, sign-out).
 SIGNED_IN = "signed_in"
-
-
-def roles_allowing(perm: Perm) -> frozenset[str]:
-    return PERMISSIONS[perm]
 
 
 def has_perm(user, perm: Perm | str) -> bool:

@@ -1,4 +1,4 @@
-"""GET /v1/auditrecords (API.md "Activity log (audit records)"): D-LOG, readable by the roles of D-ROLE-2."""
+"""GET /v1/auditrecords (docs/API.md "Activity log (audit records)"): D-LOG, readable by the roles of D-ROLE-2."""
 from __future__ import annotations
 
 import datetime as dt
@@ -91,7 +91,7 @@ class KeyValueOut(serializers.Serializer):
 
 
 class AuditRecordOut(serializers.Serializer):
-    """The API.md audit record JSON (`audit_record_out`)."""
+    """The docs/API.md audit record JSON (`audit_record_out`)."""
 
     id = serializers.CharField()
     partnerId = serializers.CharField()
@@ -109,7 +109,15 @@ class AuditRecordOut(serializers.Serializer):
 class AuditRecordListApi(APIView):
     required_perm = Perm.READ_ACTIVITY_LOG
 
-    @extend_schema(operation_id="auditrecords_list", responses=api_responses(200, collection_of(AuditRecordOut, "AuditRecordCollection")), parameters=[OpenApiParameter("startDate", str, required=False), OpenApiParameter("endDate", str, required=False), OpenApiParameter("filter", str, required=False)])
+    @extend_schema(
+        operation_id="auditrecords_list",
+        responses=api_responses(200, collection_of(AuditRecordOut, "AuditRecordCollection")),
+        parameters=[
+            OpenApiParameter("startDate", str, required=False),
+            OpenApiParameter("endDate", str, required=False),
+            OpenApiParameter("filter", str, required=False),
+        ],
+    )
     def get(self, request):
         default_start, default_end = default_range()
         start = parse_day(request.query_params.get("startDate"), default_start, "startDate")

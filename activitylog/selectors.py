@@ -55,7 +55,7 @@ def records_filter(qs: QuerySet[ActivityRecord], f: LogFilter) -> QuerySet[Activ
     return qs
 
 
-# The API's filter (API.md "Activity log"): Field -> model field.
+# The API's filter (docs/API.md "Activity log"): Field -> model field.
 MATCH_FIELDS = {
     "CustomerId": "customer_id",
     "CompanyName": "customer_name",

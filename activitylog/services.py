@@ -1,12 +1,13 @@
 """Writing activity records (one writer per operation) and sealing them into the chain.
 
-Writers must run inside the transaction of the action they record (STYLE.md #2): a rolled-back
+Writers must run inside the transaction of the action they record: a rolled-back
 action leaves no record, a committed one always has one. An action that is a single statement can carry
 its record in that statement instead (insert_for_each_row_of: the counted download on PostgreSQL).
 """
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
@@ -45,10 +46,10 @@ def _insert_sql(vendor: str) -> tuple[str, str, str, tuple]:
     the id; the table and its column list (for insert_for_each_row_of); and the fields in column order."""
     fields = tuple(f for f in ActivityRecord._meta.concrete_fields if not f.primary_key)
     table = connection.ops.quote_name(ActivityRecord._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     return (f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-            f"RETURNING {connection.ops.quote_name(ActivityRecord._meta.pk.column)}", table, columns, fields)
+            f"RETURNING {connection.ops.quote_name(str(ActivityRecord._meta.pk.column))}", table, columns, fields)
 
 
 @functools.cache
@@ -144,7 +145,7 @@ def _download_details(*, order_id, product, file_name, link_id, reason) -> dict:
 
 def download_record(*, customer, order_id, product: str, file_name: str, link_id, ip=None,
                     status=Status.SUCCEEDED, reason: str = "") -> ActivityRecord:
-    """The record of a counted download (or a refused one), not yet written: log_download (log_record) writes it.
+    """The record of a counted download (or a refused one), not yet written: log_record writes it.
     The link is the credential: there is no signed-in user."""
     return _build(partner_id=customer.partner_id, operation=Operation.DOWNLOAD_SOFTWARE,
                   resource=Resource.SOFTWARE_DOWNLOAD_LINK, customer=customer, ip=ip, status=status,
@@ -165,11 +166,7 @@ def download_record_facts_sql(*, partner_id: str, customer_id: str, customer_nam
             "details": f"jsonb_build_object({pairs})"}
 
 
-def log_download(**fields) -> ActivityRecord:
-    return log_record(download_record(**fields))
-
-
-def log_expire_links(*, expired: list[tuple[object, int]], at=None) -> list[ActivityRecord]:
+def log_expire_links(*, expired: list[tuple[Any, int]], at=None) -> list[ActivityRecord]:
     """One `expire_download_link` record per customer whose links the expiry job closed, in one INSERT."""
     _require_transaction()
     return ActivityRecord.objects.bulk_create([

@@ -1,4 +1,4 @@
-"""GET /v1/invoices, /v1/invoices/{invoiceId}, /v1/invoices/{invoiceId}/lineitems (API.md "Invoices")."""
+"""GET /v1/invoices, /v1/invoices/{invoiceId}, /v1/invoices/{invoiceId}/lineitems (docs/API.md "Invoices")."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
@@ -52,7 +52,7 @@ def invoice_line_out(line: InvoiceLine) -> dict:
 
 
 class InvoiceOut(serializers.Serializer):
-    """The API.md Invoice JSON (`invoice_out`)."""
+    """The docs/API.md Invoice JSON (`invoice_out`)."""
 
     id = serializers.UUIDField()
     billingPeriodStartDate = serializers.DateField()
@@ -64,7 +64,7 @@ class InvoiceOut(serializers.Serializer):
 
 
 class InvoiceLineOut(serializers.Serializer):
-    """The API.md invoice line JSON (`invoice_line_out`)."""
+    """The docs/API.md invoice line JSON (`invoice_line_out`)."""
 
     id = serializers.RegexField(r"^\d+$")
     chargeType = serializers.ChoiceField(choices=InvoiceLine.ChargeType.values)
@@ -90,7 +90,10 @@ class InvoiceLineOut(serializers.Serializer):
 class InvoiceListApi(APIView):
     required_perm = Perm.READ_INVOICES
 
-    @extend_schema(operation_id="invoices_list", responses=api_responses(200, collection_of(InvoiceOut, "InvoiceCollection")))
+    @extend_schema(
+        operation_id="invoices_list",
+        responses=api_responses(200, collection_of(InvoiceOut, "InvoiceCollection")),
+    )
     def get(self, request):
         return paginated(request, invoices_for_user(request.user), invoice_out)
 
@@ -106,7 +109,10 @@ class InvoiceDetailApi(APIView):
 class InvoiceLineListApi(APIView):
     required_perm = Perm.READ_INVOICES
 
-    @extend_schema(operation_id="invoices_lineitems_list", responses=api_responses(200, collection_of(InvoiceLineOut, "InvoiceLineCollection")))
+    @extend_schema(
+        operation_id="invoices_lineitems_list",
+        responses=api_responses(200, collection_of(InvoiceLineOut, "InvoiceLineCollection")),
+    )
     def get(self, request, invoice_id):
         invoice = invoice_get(request.user, invoice_id)
         return paginated(request, invoice_lines(invoice), invoice_line_out)

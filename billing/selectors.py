@@ -29,8 +29,8 @@ def invoices_for_user(user) -> QuerySet[Invoice]:
 
 @object_scope("invoice_id")
 def _invoice_visible(user, value) -> bool:
-    pk = as_uuid(value)
-    return pk is not None and Invoice.objects.filter(pk=pk, partner_id=getattr(user, "partner_id", None)).exists()
+    pk, partner_id = as_uuid(value), getattr(user, "partner_id", None)
+    return pk is not None and partner_id is not None and Invoice.objects.filter(pk=pk, partner_id=partner_id).exists()
 
 
 def invoice_get(user, invoice_id) -> Invoice:

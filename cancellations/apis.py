@@ -1,4 +1,4 @@
-"""PATCH /v1/customers/{tenantId}/orders/{orderId} — cancel an order or some of its lines (D-CAN-9, API.md)."""
+"""PATCH /v1/customers/{tenantId}/orders/{orderId} — cancel an order or some of its lines (D-CAN-9, docs/API.md)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema

@@ -60,7 +60,8 @@ def cancellation_in_progress() -> DomainError:
 def window_check(line: OrderLine, today: dt.date) -> None:
     """Raise the API's error for a line that can't be cancelled today."""
     if line.cancellation_window_days is None:
-        raise DomainError(_("%(product)s can't be cancelled.") % {"product": line.friendly_name}, code=Code.NOT_CANCELLABLE)
+        raise DomainError(_("%(product)s can't be cancelled.") % {"product": line.friendly_name},
+                          code=Code.NOT_CANCELLABLE)
     if line.status == OrderLine.Status.CANCELLED:
         raise DomainError(_("Line %(n)d of this order is already cancelled.") % {"n": line.line_item_number},
                           code=Code.NOT_CANCELLABLE)

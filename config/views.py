@@ -7,7 +7,6 @@ from django.views import defaults
 from django.views.i18n import set_language as django_set_language
 
 from accounts.roles import PUBLIC
-
 from partnercenter.api import json_error_response
 from partnercenter.errors import NOT_FOUND_DESCRIPTION, SERVER_ERROR_DESCRIPTION, Code
 

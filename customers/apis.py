@@ -1,4 +1,4 @@
-"""GET/POST /v1/customers, GET /v1/customers/{tenantId} (API.md "Customers")."""
+"""GET/POST /v1/customers, GET /v1/customers/{tenantId} (docs/API.md "Customers")."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -56,7 +56,7 @@ class BillingProfileOut(serializers.Serializer):
 
 
 class CustomerOut(serializers.Serializer):
-    """The API.md Customer JSON (`customer_out`)."""
+    """The docs/API.md Customer JSON (`customer_out`)."""
 
     id = serializers.UUIDField()
     companyProfile = CompanyProfileOut()
@@ -70,7 +70,11 @@ FIELD_PATHS = {"companyName": "companyProfile.companyName", "domain": "companyPr
 class CustomerListApi(APIView):
     required_perm = {"GET": Perm.VIEW_CUSTOMERS, "POST": Perm.CREATE_CUSTOMER}
 
-    @extend_schema(operation_id="customers_list", responses=api_responses(200, collection_of(CustomerOut, "CustomerCollection")), parameters=[OpenApiParameter("q", str, required=False)])
+    @extend_schema(
+        operation_id="customers_list",
+        responses=api_responses(200, collection_of(CustomerOut, "CustomerCollection")),
+        parameters=[OpenApiParameter("q", str, required=False)],
+    )
     def get(self, request):
         qs = customer_search(customers_for_user(request.user), request.query_params.get("q", ""))
         return paginated(request, qs, customer_out)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from activitylog.services import log_create_customer
 
-from .models import Customer, TenantMembership
+from .models import Customer
 from .selectors import market_get
 
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -39,6 +39,7 @@ def customer_create(*, actor, company_name: str, domain: str, country: str, ip: 
         errors["country"] = [_("Unknown country or region: %(country)s.") % {"country": country or "—"}]
     if errors:
         raise ValidationError(errors)
+    assert market is not None  # noqa: S101 - an unknown country is one of the errors above
     try:
         with transaction.atomic():
             customer = Customer.objects.create(partner_id=actor.partner_id, company_name=company_name, domain=domain,
@@ -48,9 +49,3 @@ def customer_create(*, actor, company_name: str, domain: str, country: str, ip: 
         raise ValidationError({"domain": [_("The domain %(domain)s is already in use.") % {"domain": domain}]}) \
             from None
     return customer
-
-
-@transaction.atomic
-def tenant_member_add(*, customer: Customer, user) -> TenantMembership:
-    membership, _created = TenantMembership.objects.update_or_create(user=user, defaults={"customer": customer})
-    return membership

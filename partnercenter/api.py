@@ -1,6 +1,6 @@
 """API plumbing shared by every app: the Partner Center error body, collections and paging.
 
-Every 4xx/5xx from /v1/ is {"code", "description", "data", "source": "PartnerCenter"} (API.md "Errors").
+Every 4xx/5xx from /v1/ is {"code", "description", "data", "source": "PartnerCenter"} (docs/API.md "Errors").
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ SOURCE = "PartnerCenter"
 # --- the OpenAPI description of these bodies (so the schema declares what the API really returns) ---
 
 class MoneyField(serializers.CharField):
-    """Money as a JSON string holding an exact decimal (API.md "Conventions")."""
+    """Money as a JSON string holding an exact decimal (docs/API.md "Conventions")."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "An exact decimal in the currency's minor unit, as a string.")
@@ -40,7 +40,7 @@ class FieldErrorOut(serializers.Serializer):
 
 
 class ErrorOut(serializers.Serializer):
-    """The API.md error body."""
+    """The docs/API.md error body."""
 
     code = serializers.RegexField(r"^\d+$")
     description = serializers.CharField()

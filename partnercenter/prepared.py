@@ -2,7 +2,8 @@
 
 For a hot path whose statements cost the database more to parse and plan than to run: the counted
 download (bench B3), whose link read with five scalar subqueries took 0.29 ms of PostgreSQL CPU as plain
-SQL and 0.11 ms prepared. Meant for a fixed set of statements (each distinct SQL text is remembered). `execute(cursor, sql, params)` is `cursor.execute(sql, params)` with the same
+SQL and 0.11 ms prepared. Meant for a fixed set of statements (each distinct SQL text is remembered).
+`execute(cursor, sql, params)` is `cursor.execute(sql, params)` with the same
 placeholders (`%s`) and results; other databases run the SQL as it is.
 
 A prepared statement belongs to the server session: the set of statements prepared on a connection is

@@ -1,4 +1,4 @@
-"""Software's API under /v1/ (API.md "Offers", "Orders", "Entitlements").
+"""Software's API under /v1/ (docs/API.md "Offers", "Orders", "Entitlements").
 
 One order (`ORDER_ROUTE`) is not routed here: cancellations serves it, GET as software's `OrderDetailApi` plus
 PATCH to cancel, so each route has exactly one view (tests/test_urls.py checks that no two overlap)."""

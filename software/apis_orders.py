@@ -1,4 +1,4 @@
-"""GET /v1/offers, POST/GET /v1/customers/{tenantId}/orders, GET .../orders/{orderId} (API.md "Offers", "Orders")."""
+"""GET /v1/offers, POST/GET /v1/customers/{tenantId}/orders, GET .../orders/{orderId} (docs/API.md "Offers", "Orders")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -54,7 +54,7 @@ def order_line_out(line, currency: str) -> dict:
 
 
 def order_out(order: Order) -> dict:
-    """The API.md Order JSON."""
+    """The docs/API.md Order JSON."""
     return {
         "id": str(order.id),
         "alternateId": order.alternate_id,
@@ -67,7 +67,7 @@ def order_out(order: Order) -> dict:
 
 
 class OfferOut(serializers.Serializer):
-    """The API.md Offer JSON (`offer_out`)."""
+    """The docs/API.md Offer JSON (`offer_out`)."""
 
     id = serializers.CharField()
     name = serializers.CharField()
@@ -94,7 +94,7 @@ class OrderLineOut(serializers.Serializer):
 
 
 class OrderOut(serializers.Serializer):
-    """The API.md Order JSON (`order_out`)."""
+    """The docs/API.md Order JSON (`order_out`)."""
 
     id = serializers.UUIDField()
     alternateId = serializers.CharField()
@@ -108,7 +108,11 @@ class OrderOut(serializers.Serializer):
 class OfferListApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
-    @extend_schema(operation_id="offers_list", responses=api_responses(200, collection_of(OfferOut, "OfferCollection")), parameters=[OpenApiParameter("country", str, required=True)])
+    @extend_schema(
+        operation_id="offers_list",
+        responses=api_responses(200, collection_of(OfferOut, "OfferCollection")),
+        parameters=[OpenApiParameter("country", str, required=True)],
+    )
     def get(self, request):
         country = request.query_params.get("country", "")
         if not country.strip():

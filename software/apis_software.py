@@ -1,4 +1,4 @@
-"""Entitlements, product keys and download links (API.md "Software entitlements, keys and download links")."""
+"""Entitlements, product keys and download links (docs/API.md "Software entitlements, keys and download links")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -54,7 +54,7 @@ class VariantOut(serializers.Serializer):
 
 
 class EntitlementOut(serializers.Serializer):
-    """The API.md software entitlement JSON (`entitlement_out`)."""
+    """The docs/API.md software entitlement JSON (`entitlement_out`)."""
 
     id = serializers.UUIDField()
     entitlementType = serializers.ChoiceField(choices=ENTITLEMENT_TYPES)
@@ -82,7 +82,11 @@ class DownloadLinkOut(serializers.Serializer):
 class EntitlementListApi(APIView):
     required_perm = Perm.VIEW_CUSTOMERS
 
-    @extend_schema(operation_id="entitlements_list", responses=api_responses(200, collection_of(EntitlementOut, "EntitlementCollection")), parameters=[OpenApiParameter("entitlementType", str, required=False)])
+    @extend_schema(
+        operation_id="entitlements_list",
+        responses=api_responses(200, collection_of(EntitlementOut, "EntitlementCollection")),
+        parameters=[OpenApiParameter("entitlementType", str, required=False)],
+    )
     def get(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
         kind = request.query_params.get("entitlementType", "software")
@@ -110,7 +114,11 @@ class DownloadLinkIn(serializers.Serializer):
 class DownloadLinkApi(APIView):
     required_perm = Perm.SOFTWARE_ACCESS
 
-    @extend_schema(operation_id="entitlements_downloadlinks_create", request=DownloadLinkIn, responses=api_responses(201, DownloadLinkOut, 410))
+    @extend_schema(
+        operation_id="entitlements_downloadlinks_create",
+        request=DownloadLinkIn,
+        responses=api_responses(201, DownloadLinkOut, 410),
+    )
     def post(self, request, tenant_id, entitlement_id):
         entitlement = entitlement_get(customer_get(request.user, tenant_id), entitlement_id)
         body = DownloadLinkIn(data=request.data)

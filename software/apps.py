@@ -13,6 +13,7 @@ class SoftwareConfig(AppConfig):
 
         # The download path caches catalogue rows per process; a change made in this process is seen at once.
         for model in (Offer, SoftwareFile, Variant):
-            post_save.connect(catalogue_cache_clear, sender=model, dispatch_uid=f"catalogue-cache-save-{model.__name__}")
+            post_save.connect(catalogue_cache_clear, sender=model,
+                              dispatch_uid=f"catalogue-cache-save-{model.__name__}")
             post_delete.connect(catalogue_cache_clear, sender=model,
                                 dispatch_uid=f"catalogue-cache-delete-{model.__name__}")

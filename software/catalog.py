@@ -1,4 +1,4 @@
-"""The demo catalog (API.md "Demo data"): offers, prices in every market, variants and their sample files."""
+"""The demo catalog (docs/API.md "Demo data"): offers, prices in every market, variants and their sample files."""
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +16,8 @@ WINDOW = 60  # D-CAN-1: every cancellable demo offer
 
 # id, name, type, term, window, USD price, JPY price, file family
 OFFERS = [
-    ("WS2022-STD", "Windows Server 2022 Standard", ProductType.PERPETUAL, None, WINDOW, "1069.00", "98000", "WinSrvStd"),
+    ("WS2022-STD", "Windows Server 2022 Standard", ProductType.PERPETUAL, None, WINDOW, "1069.00", "98000",
+     "WinSrvStd"),
     ("WS2022-DC", "Windows Server 2022 Datacenter", ProductType.PERPETUAL, None, WINDOW, "6155.00", "890000",
      "WinSrvDC"),
     ("SQL2022-STD", "SQL Server 2022 Standard", ProductType.PERPETUAL, None, WINDOW, "3945.00", "560000", "SQLStd"),

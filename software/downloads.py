@@ -229,7 +229,7 @@ def _record_facts_sql() -> dict[str, str]:
 
 def take(hashed: str, now: dt.datetime, ip: str | None) -> Transfer | None:
     """D-SW-8: take one of the link's downloads and write its activity record, both or neither. The count is
-    one conditional UPDATE whose row count decides (STYLE.md #4), so concurrent requests can never take more
+    one conditional UPDATE whose row count decides, so concurrent requests can never take more
     than max_downloads. On PostgreSQL the UPDATE and the record's INSERT are one statement, prepared once per
     connection (partnercenter.prepared): the record is written for each row the UPDATE changed (none or one),
     with the facts it copies read by the statement (activitylog.services.download_record_facts_sql); atomic

@@ -165,7 +165,8 @@ class OrderLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "line_item_number"], name="orderline_unique_number"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
-            models.CheckConstraint(condition=Q(total=Round(F("subtotal") + F("tax_total"), 2)), name="orderline_total_adds_up"),
+            models.CheckConstraint(condition=Q(total=Round(F("subtotal") + F("tax_total"), 2)),
+                                   name="orderline_total_adds_up"),
         ]
         indexes = [
             models.Index(WindowLastDay(), name="orderline_window_closes",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def term_end(start: dt.date, term: str | None) -> dt.date | None:
-    return {Term.P1Y: add_years(start, 1), Term.P3Y: add_years(start, 3)}.get(term) if term else None
+    ends: dict[str, dt.date] = {Term.P1Y: add_years(start, 1), Term.P3Y: add_years(start, 3)}
+    return ends.get(term) if term else None
 
 
 def offer_purchasable(offer: Offer, market) -> bool:
@@ -40,7 +42,7 @@ def offer_purchasable(offer: Offer, market) -> bool:
     return offer.is_active and not (offer.product_type == ProductType.RESERVATION and not market.reservations_available)
 
 
-def _whole(value: object, low: int, high: int | None = None) -> bool:
+def _whole(value: object, low: int, high: int | None = None) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value and (high is None or value <= high)
 
 
@@ -101,7 +103,8 @@ def order_preview(customer, lines: list[LineRequest]) -> OrderPreview:
                 _("Line item numbers must be distinct whole numbers from 0.")]
         else:
             numbers.add(number)
-        if not _whole(line.quantity, 1, MAX_QUANTITY):
+        quantity = line.quantity if _whole(line.quantity, 1, MAX_QUANTITY) else None
+        if quantity is None:
             preview.errors[f"{prefix}.quantity"] = [_("Quantity must be a whole number from 1 to %(max)d.")
                                                     % {"max": MAX_QUANTITY}]
         price = prices.get(str(line.offer_id))
@@ -111,10 +114,10 @@ def order_preview(customer, lines: list[LineRequest]) -> OrderPreview:
         if not offer_purchasable(price.offer, market):
             preview.unavailable.append(price.offer)
             continue
-        if f"{prefix}.quantity" in preview.errors or f"{prefix}.lineItemNumber" in preview.errors:
+        if quantity is None or f"{prefix}.lineItemNumber" in preview.errors:
             continue
-        amounts = line_amounts(unit_price=price.unit_price, quantity=line.quantity, tax_rate=market.tax_rate,
+        amounts = line_amounts(unit_price=price.unit_price, quantity=quantity, tax_rate=market.tax_rate,
                                tax_inclusive=market.tax_inclusive, currency=market.currency)
         preview.lines.append(PreviewLine(index=index, number=number, offer=price.offer, price=price,
-                                         quantity=line.quantity, amounts=amounts))
+                                         quantity=quantity, amounts=amounts))
     return preview

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,7 @@ from .downloads import (
     link_is_live,
     take,
     token_hash,
+    variant_file,
 )
 from .models import DOWNLOADABLE_TYPES, DownloadLink, Entitlement, Order, OrderLine, Variant
 from .orders import LineRequest, order_preview, term_end
@@ -97,12 +99,12 @@ def _order_confirmation_queue(order: Order, actor) -> None:
     """Email the acting user an order confirmation, once per order, sent after commit (issue 8)."""
     lines = list(order.lines.order_by("line_item_number"))
     for line in lines:
-        line.total_str = to_str(line.total, order.currency)
+        line.total_str = to_str(line.total, order.currency)  # type: ignore[attr-defined]  # the email shows it
     windows = {line.cancellation_window_days for line in lines if line.cancellation_window_days is not None}
     email_queue(key=f"order-confirmation:{order.pk}:{actor.pk}", user=actor,
                 template="notifications/order_confirmation",
                 context={"order": order, "lines": lines,
-                         "total": to_str(sum((line.total for line in lines), start=0), order.currency),
+                         "total": to_str(sum((line.total for line in lines), start=Decimal(0)), order.currency),
                          "window_days": max(windows) if windows else None})
 
 
@@ -184,7 +186,7 @@ def download_start(*, token: str, counted: bool, ip: str | None = None,
     if not counted:
         link = link or link_for_token(token)
         if link_is_live(link, now):
-            return Transfer(link.pk, link.file)
+            return Transfer(link.pk, variant_file(link.variant_id))
         raise NoLongerAvailable(_("This download link is no longer available."))
     transfer = take(hashed, now, ip)
     if transfer is not None:

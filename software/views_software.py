@@ -118,7 +118,8 @@ PURCHASES_PER_PAGE = 20
 
 
 def purchases_page(request, entitlements) -> Page:
-    """One page of the customer's purchases (rendering costs ~1 ms a purchase: a customer with 200 took ~190 ms in full).
+    """One page of the customer's purchases (rendering costs ~1 ms a purchase: a customer with 200 took ~190 ms in
+    full).
     Without `?page=`, the page holding the purchase the request is about: `?entitlement=` (the row whose
     variant picker was submitted) or `?order=` (a link to an order from elsewhere: the partner home, the
     cancel flow)."""

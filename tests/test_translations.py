@@ -133,7 +133,8 @@ def test_parser_reads_escapes_and_plurals(tmp_path):
                   encoding="utf-8")
     header, first, second = parse_po(po)
     assert header.msgstr == "Plural-Forms: nplurals=1; plural=0;\n"
-    assert (first.msgctxt, first.msgid, first.msgstr, first.flags) == ("c", 'a "%(x)s"\nb', "A", {"fuzzy", "python-format"})
+    assert (first.msgctxt, first.msgid, first.msgstr, first.flags) == ("c", 'a "%(x)s"\nb', "A", {"fuzzy",
+                                                                                                  "python-format"})
     assert (second.msgid_plural, second.msgstr_plural, second.flags) == ("%(n)s many", {0: "X %(n)s"}, set())
 
 
@@ -174,7 +175,8 @@ def test_compiled_catalogue_matches_po(lang):
     with translation.override(code):
         for e in entries:
             if e.msgid_plural is None:
-                got = translation.pgettext(e.msgctxt, e.msgid) if e.msgctxt is not None else translation.gettext(e.msgid)
+                got = translation.pgettext(e.msgctxt,
+                                           e.msgid) if e.msgctxt is not None else translation.gettext(e.msgid)
                 if got != e.msgstr:
                     stale.append((e.msgid, got))
                 continue

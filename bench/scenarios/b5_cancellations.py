@@ -109,7 +109,8 @@ def run(ctx) -> list[Row]:
                 f"{max(latencies, default=float('nan')):.2f} s); {len(latencies)}/{len(orders)} credited; "
                 f"keys refused {refused_keys}/{keys_total}, links refused {refused_links}/{len(orders)}",
                 target=f"p95 under {TARGET_P95_S:.0f} s", passed=complete and all_refused and p95 < TARGET_P95_S,
-                details={"cancellations": len(orders), "credited": len(latencies), "p50_ms": ms(percentile(latencies, 50)),
+                details={"cancellations": len(orders), "credited": len(latencies), "p50_ms": ms(percentile(latencies,
+                                                                                                           50)),
                          "p95_ms": ms(p95), "max_ms": ms(max(latencies, default=float("nan"))),
                          "submit_interval_s": SUBMIT_INTERVAL, "keys_refused": refused_keys, "keys": keys_total,
                          "links_refused": refused_links})]

@@ -1,9 +1,11 @@
-"""The role table of DOMAIN.md D-ROLE, restated here independently and compared cell by cell."""
+"""The role table of docs/DOMAIN.md D-ROLE, restated here independently and compared cell by cell."""
+from pathlib import Path
+
 import pytest
 
 from accounts.roles import PERMISSIONS, Perm, Role, has_perm
 
-# role: (buy, keys & downloads, cancel, read activity log, read invoices)   — DOMAIN.md D-ROLE
+# role: (buy, keys & downloads, cancel, read activity log, read invoices)   — docs/DOMAIN.md D-ROLE
 DOMAIN_TABLE = {
     Role.ADMIN_AGENT: (True, True, True, False, True),
     Role.SALES_AGENT: (True, False, False, False, False),
@@ -17,28 +19,22 @@ DOMAIN_TABLE = {
 COLUMNS = [Perm.BUY, Perm.SOFTWARE_ACCESS, Perm.CANCEL, Perm.READ_ACTIVITY_LOG, Perm.READ_INVOICES]
 
 
-# DOMAIN.md "Roles (D-ROLE)" as written there (copied verbatim: the spec is not part of the repository).
-D_ROLE_MARKDOWN = """
-| role | buy software (Add products) | get keys & downloads | cancel a purchase | read activity log | read invoices |
-|---|---|---|---|---|---|
-| Admin agent | yes | **yes (only role)** | **yes (only role)** | no | yes |
-| Sales agent | yes | no | no | no | no |
-| Helpdesk agent | no | no | no | no | no |
-| Global admin | yes | no | no | yes | yes |
-| Billing admin | no | no | no | no | yes |
-| Account admin | no | no | no | yes | no |
-| Referral admin | no | no | no | yes | no |
-| Marketing content admin | no | no | no | yes | no |
-"""
+def d_role_markdown() -> str:
+    """The table of docs/DOMAIN.md "Roles (D-ROLE)" as written there."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "DOMAIN.md").read_text()
+    section = text[text.index("(D-ROLE)"):]
+    return "\n".join(line for line in section.splitlines()[1:40] if line.startswith("|"))
+
+
 MARKDOWN_COLUMNS = {"buy software (Add products)": Perm.BUY, "get keys & downloads": Perm.SOFTWARE_ACCESS,
                     "cancel a purchase": Perm.CANCEL, "read activity log": Perm.READ_ACTIVITY_LOG,
                     "read invoices": Perm.READ_INVOICES}
 
 
 def test_role_table_is_the_d_role_matrix_as_written():
-    # each row of DOMAIN.md's table, read by role label and column heading, against accounts.roles
+    # each row of docs/DOMAIN.md's table, read by role label and column heading, against accounts.roles
     rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in D_ROLE_MARKDOWN.strip().splitlines()]
+            for line in d_role_markdown().splitlines()]
     header, body = rows[0], rows[2:]
     by_label = {str(role.label): role for role in Role}
     assert len(body) == len(DOMAIN_TABLE) == 8

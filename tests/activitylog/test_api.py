@@ -1,4 +1,4 @@
-"""GET /v1/auditrecords (API.md "Activity log (audit records)")."""
+"""GET /v1/auditrecords (docs/API.md "Activity log (audit records)")."""
 from __future__ import annotations
 
 import datetime as dt

@@ -17,7 +17,7 @@ from django.utils import timezone
 from activitylog.counts import counts_rebuild
 from activitylog.models import ActivityRecord, DailyCount, Operation, Status
 from activitylog.selectors import daily_counts
-from activitylog.services import chain_seal, log_download, log_software_key
+from activitylog.services import chain_seal, download_record, log_record, log_software_key
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +52,8 @@ def activity(fabrikam, user_for):
             for _ in range(reveals):
                 log_software_key(actor=agent, customer=fabrikam, order_id="o", product="p")
             for i in range(downloads + failed):
-                log_download(customer=fabrikam, order_id="o", product="p", file_name="f.iso", link_id="l",
-                             status=Status.FAILED if i < failed else Status.SUCCEEDED)
+                log_record(download_record(customer=fabrikam, order_id="o", product="p", file_name="f.iso",
+                                           link_id="l", status=Status.FAILED if i < failed else Status.SUCCEEDED))
 
     write(DAY - dt.timedelta(days=2))
     write(DAY - dt.timedelta(days=1, minutes=-(11 * 60 + 59)), reveals=1, downloads=1, failed=0)  # 23:59

@@ -13,7 +13,7 @@ from django.db import transaction
 from activitylog.export import COLUMNS, csv_line, csv_lines, exported_records, record_row, verify_rows
 from activitylog.models import ActivityRecord
 from activitylog.selectors import records_chain_order
-from activitylog.services import chain_seal, log_create_support_request, log_download
+from activitylog.services import chain_seal, download_record, log_create_support_request, log_record
 
 
 def test_tuple_rows_write_the_same_bytes_as_model_instances(user_for, fabrikam):
@@ -25,8 +25,8 @@ def test_tuple_rows_write_the_same_bytes_as_model_instances(user_for, fabrikam):
                                    title='Quote " comma , and\r\nline break', customer=fabrikam, ip="203.0.113.7")
         log_create_support_request(actor=actor, partner_id=actor.partner_id, number="SR0000000002",
                                    title="日本語のタイトル — ünïcode", customer=None, ip=None)
-        log_download(customer=fabrikam, order_id="o-1", product="Windows Server 2022", file_name="a,b.iso",
-                     link_id="l-1", ip="2001:db8::1")
+        log_record(download_record(customer=fabrikam, order_id="o-1", product="Windows Server 2022",
+                                   file_name="a,b.iso", link_id="l-1", ip="2001:db8::1"))
     chain_seal()
     qs = records_chain_order(ActivityRecord.objects.filter(partner_id=actor.partner_id))
     assert qs.count() >= 3
@@ -70,7 +70,8 @@ def test_the_faster_canonical_form_is_the_old_one():
 
     rng = random.Random(11)
     dates = [dt.datetime(2000, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=rng.randrange(4 * 10**9),
-                                                                     microseconds=rng.choice([0, 1, rng.randrange(10**6)]))
+                                                                     microseconds=rng.choice([0, 1,
+                                                                                              rng.randrange(10**6)]))
              for _ in range(2000)]
     details = [{"B": 'q"uote', "a": "日本\n\t\x01", "Z": "", "é": "\\"}, {}, {"OrderId": "x"}]
     # then: what the chain hashed before (strftime, json.dumps) is what it hashes now

@@ -1,4 +1,4 @@
-"""Invoices API (API.md "Invoices"): shapes, totals, credits, roles and partner scoping (D-ROLE-4)."""
+"""Invoices API (docs/API.md "Invoices"): shapes, totals, credits, roles and partner scoping (D-ROLE-4)."""
 from __future__ import annotations
 
 import datetime as dt

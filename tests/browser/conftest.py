@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 # A real Celery worker for the journeys under --services (the fixture lives with the service tests).
-from tests.services.conftest import celery_worker, wait_for  # noqa: F401
+from tests.faults.conftest import celery_worker, wait_for  # noqa: F401
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

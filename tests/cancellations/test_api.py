@@ -1,4 +1,4 @@
-"""PATCH /v1/customers/{tenantId}/orders/{orderId} (API.md "Orders", D-CAN-9): body checks, roles,
+"""PATCH /v1/customers/{tenantId}/orders/{orderId} (docs/API.md "Orders", D-CAN-9): body checks, roles,
 another partner's order, and the line states it returns."""
 from __future__ import annotations
 

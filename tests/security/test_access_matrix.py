@@ -1,4 +1,4 @@
-"""The access matrix (issue #9 point 1, DOMAIN.md D-ROLE): every page and every API operation, every
+"""The access matrix (issue #9 point 1, docs/DOMAIN.md D-ROLE): every page and every API operation, every
 method it accepts, every persona, against real objects.
 
 Routes come from the URL resolver (pages) and from the generated OpenAPI schema (API: path + method), and
@@ -11,7 +11,7 @@ objects; the Global admin and a plain user of tenant X, and of tenant Y (Northwi
 What each may do comes from `accounts.roles` (itself pinned to D-ROLE by tests/accounts/test_roles.py):
 
 - allowed: anything but 401/403/404/5xx (an unsafe method may get a 400 for its empty body);
-- not allowed: 403 (API: the API.md error body) — a signed-in user is never sent to sign in again;
+- not allowed: 403 (API: the docs/API.md error body) — a signed-in user is never sent to sign in again;
 - anonymous: the sign-in redirect (pages) or 401 (API);
 - an object outside the persona's partner or tenant: 404 whatever the role (D-ROLE-4), and none of A's ids
   in any answer an outsider gets.
@@ -201,7 +201,7 @@ def verdict(response, check: Check, expected: str) -> str | None:
     if check.api and status >= 400:
         body = response.json()
         if set(body) != {"code", "description", "data", "source"}:
-            return f"not the API.md error body: {body}"
+            return f"not the docs/API.md error body: {body}"
     if expected == "open":
         return None if status not in (401, 403) else f"{status} on a public route"
     if expected == "sign_in":

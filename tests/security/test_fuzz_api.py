@@ -2,7 +2,7 @@
 (issue #9 point 2).
 
 Every check schemathesis has runs (no 5xx, status codes / content types / bodies conform to the schema,
-invalid input is rejected, ...) plus one of ours: every error body is the API.md error shape. One check is
+invalid input is rejected, ...) plus one of ours: every error body is the docs/API.md error shape. One check is
 left out: "schema-valid data must be accepted" — the schema can't carry every business rule (a country must
 be a market of the catalog, a domain must be free), so a syntactically valid body may rightly get a 400.
 
@@ -28,7 +28,7 @@ schema = schemathesis.openapi.from_wsgi("/v1/schema/", get_wsgi_application())
 
 
 def error_shape(ctx, response, case):
-    """API.md "Errors": every 4xx/5xx from /v1/ is {code: digits, description, data: [], source}."""
+    """docs/API.md "Errors": every 4xx/5xx from /v1/ is {code: digits, description, data: [], source}."""
     if response.status_code < 400:
         return None
     body = response.json()

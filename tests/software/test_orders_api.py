@@ -1,4 +1,4 @@
-"""Offers and orders API (API.md "Offers", "Orders"): shapes, validation, 700001, roles and partner scoping."""
+"""Offers and orders API (docs/API.md "Offers", "Orders"): shapes, validation, 700001, roles and partner scoping."""
 from __future__ import annotations
 
 import re

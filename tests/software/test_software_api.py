@@ -1,4 +1,4 @@
-"""API: entitlements, product keys and download links (API.md; D-ROLE-1, D-ROLE-4, D-SW-3, D-CAN-7)."""
+"""API: entitlements, product keys and download links (docs/API.md; D-ROLE-1, D-ROLE-4, D-SW-3, D-CAN-7)."""
 from __future__ import annotations
 
 import re

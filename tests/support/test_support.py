@@ -109,7 +109,8 @@ def test_more_than_five_files_is_rejected(client_for):
 
 def test_several_allowed_files(client_for):
     uploads = [SimpleUploadedFile("a.txt", "日本語のログ".encode()), SimpleUploadedFile("b.csv", b"a,b\n1,2\n"),
-               SimpleUploadedFile("c.pdf", b"%PDF-1.7\n..."), SimpleUploadedFile("d.jpg", b"\xff\xd8\xff\xe0" + bytes(8)),
+               SimpleUploadedFile("c.pdf", b"%PDF-1.7\n..."), SimpleUploadedFile("d.jpg",
+                                                                                 b"\xff\xd8\xff\xe0" + bytes(8)),
                SimpleUploadedFile("e.zip", b"PK\x03\x04" + bytes(26))]
     response = client_for("helpdesk.agent").post(reverse(NEW), {**form_data(), "files": uploads})
     assert response.status_code == 302

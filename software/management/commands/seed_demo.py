@@ -1,4 +1,4 @@
-"""Build the demo world of API.md "Demo data". Idempotent: a second run changes nothing."""
+"""Build the demo world of docs/API.md "Demo data". Idempotent: a second run changes nothing."""
 from __future__ import annotations
 
 import secrets

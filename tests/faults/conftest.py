@@ -137,7 +137,7 @@ def celery_worker(demo_world):
     redis_flush()
 
 
-# --- faults: a second PostgreSQL session, our own Redis, an SMTP sink (tests/services/faults.py) -------
+# --- faults: a second PostgreSQL session, our own Redis, an SMTP sink (tests/faults/faults.py) -------
 
 @pytest.fixture
 def pg_session(demo_world):

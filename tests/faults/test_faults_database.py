@@ -86,7 +86,8 @@ def link(demo_world, place_order, fabrikam, user_for):
 
 def downloads_recorded(link_pk) -> Counter:
     return Counter(ActivityRecord.objects.filter(operation_type=Operation.DOWNLOAD_SOFTWARE,
-                                                 details__LinkId=str(link_pk)).values_list("operation_status", flat=True))
+                                                 details__LinkId=str(link_pk)).values_list("operation_status",
+                                                                                           flat=True))
 
 
 def is_friendly_500(status: int, body: bytes) -> bool:
