@@ -1,5 +1,6 @@
 """Site-wide views: health, language switch, and error pages (JSON under /v1/, friendly pages elsewhere)."""
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -29,7 +30,8 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        # request.user is a lazy proxy: type() of it has no manager (that was a 500 for every signed-in user).
+        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 
