@@ -1,4 +1,5 @@
-"""GET /v1/offers, POST/GET /v1/customers/{tenantId}/orders, GET .../orders/{orderId} (docs/API.md "Offers", "Orders")."""
+"""GET /v1/offers, POST/GET /v1/customers/{tenantId}/orders, GET .../orders/{orderId} (docs/API.md "Offers",
+"Orders")."""
 from __future__ import annotations
 
 import datetime as dt
