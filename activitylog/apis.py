@@ -18,6 +18,7 @@ from .selectors import (
     MATCH_FIELDS,
     MATCH_OPERATORS,
     LogFilter,
+    date_range_error,
     default_range,
     records_filter,
     records_for_user,
@@ -122,8 +123,9 @@ class AuditRecordListApi(APIView):
         default_start, default_end = default_range()
         start = parse_day(request.query_params.get("startDate"), default_start, "startDate")
         end = parse_day(request.query_params.get("endDate"), default_end, "endDate")
-        if start > end:
-            raise serializers.ValidationError({"startDate": [_("The start date is after the end date.")]})
+        problem = date_range_error(start, end)
+        if problem:
+            raise serializers.ValidationError({"startDate" if start > end else "endDate": [problem]})
         match = parse_filter(request.query_params.get("filter"))
         qs = records_filter(records_for_user(request.user), LogFilter(start=start, end=end))
         if match:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .counts import record_day
 from .models import ActivityRecord, DailyCount, Status
@@ -24,6 +25,20 @@ def records_for_user(user) -> QuerySet[ActivityRecord]:
 def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.now().date()
     return today - dt.timedelta(days=DEFAULT_DAYS), today
+
+
+# The last end date a search may name: far past any record, and far enough from the end of the calendar that
+# the day after it exists (the search runs to the start of the next day). A start date may be as early as any.
+LATEST_END = dt.date(2999, 12, 31)
+
+
+def date_range_error(start: dt.date, end: dt.date) -> str | None:
+    """Why a date range can't be searched (the Activity log page, its export and /v1/auditrecords), or None."""
+    if start > end:
+        return _("The start date must be on or before the end date.")
+    if end > LATEST_END:
+        return _("Choose an end date no later than %(last)s.") % {"last": LATEST_END.isoformat()}
+    return None
 
 
 def _day_start(day: dt.date) -> dt.datetime:

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Perm, requires
@@ -21,6 +20,7 @@ from .export import csv_lines, exported_records
 from .models import Operation, Resource, Status
 from .selectors import (
     LogFilter,
+    date_range_error,
     default_range,
     records_chain_order,
     records_chain_span,
@@ -51,8 +51,9 @@ class LogFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start date must be on or before the end date."), code="range")
+        problem = date_range_error(start, end) if start and end else None
+        if problem:
+            raise forms.ValidationError(problem, code="range")
         return data
 
     def log_filter(self) -> LogFilter:

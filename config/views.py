@@ -1,6 +1,7 @@
 """Site-wide views: health, language switch, and error pages (JSON under /v1/, friendly pages elsewhere)."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.views import defaults
 from django.views.i18n import set_language as django_set_language
 
 from accounts.roles import PUBLIC
-from partnercenter.api import json_error_response
+from partnercenter.api import TOO_LARGE_DESCRIPTION, json_error_response
 from partnercenter.errors import NOT_FOUND_DESCRIPTION, SERVER_ERROR_DESCRIPTION, Code
 
 
@@ -39,6 +40,8 @@ set_language.required_perm = PUBLIC
 
 
 def bad_request(request, exception=None):
+    if _is_api(request) and isinstance(exception, RequestDataTooBig):
+        return json_error_response(413, Code.PAYLOAD_TOO_LARGE, TOO_LARGE_DESCRIPTION)
     if _is_api(request):
         return json_error_response(400, Code.BAD_REQUEST, "The request is malformed.")
     return defaults.bad_request(request, exception, template_name="400.html")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -104,10 +104,25 @@ def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser; a document nested too deep for the decoder is a 400 like any malformed one."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+
+
+TOO_LARGE_DESCRIPTION = "The request body is larger than this API accepts."
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         data = [{"field": exc.field, "messages": [exc.message]}] if exc.field else []
         return Response(error_body(exc.code, exc.message, data), status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body(Code.PAYLOAD_TOO_LARGE, TOO_LARGE_DESCRIPTION), status=413)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):
@@ -161,6 +176,7 @@ class CollectionPagination(BasePagination):
         self.size = self._int(request, "size", self.default_size, self.max_size)
         self.offset = self._int(request, "offset", 0)
         self.total = queryset.count() if hasattr(queryset, "count") else len(queryset)
+        self.offset = min(self.offset, self.total)  # past the end is an empty page, whatever the number
         return list(queryset[self.offset : self.offset + self.size])
 
     def get_paginated_response(self, data):

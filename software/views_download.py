@@ -32,6 +32,14 @@ class Unsatisfiable(Exception):
     pass
 
 
+BEYOND_ANY_FILE = 10**18  # a byte position with more digits than this is past the end of every file
+
+
+def _position(digits: str) -> int:
+    """A byte position of a Range header; thousands of digits (int() refuses over 4300) mean "past the end"."""
+    return int(digits) if len(digits) < len(str(BEYOND_ANY_FILE)) else BEYOND_ANY_FILE
+
+
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
     """One `bytes=a-b`, `a-` or `-n` range → (first, last) inclusive, clipped to the file.
     None = serve the whole file (no header, malformed, or several ranges: RFC 9110 lets us ignore it).
@@ -45,12 +53,12 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     if first == "" and last == "":
         return None
     if first == "":  # suffix: the last n bytes
-        n = int(last)
+        n = _position(last)
         if n == 0 or size == 0:
             raise Unsatisfiable
         return max(size - n, 0), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = _position(first)
+    end = _position(last) if last else size - 1
     if last and end < start:
         return None  # syntactically invalid: ignore
     if start >= size:

@@ -91,8 +91,13 @@ def _posted_quantities(post) -> dict[str, str]:
 def _line_requests(quantities: dict[str, str]) -> list[LineRequest]:
     """The posted quantities as order lines, numbered in order; a quantity that isn't digits stays text, which the
     preview refuses with the same message as an out-of-range number."""
-    return [LineRequest(offer_id=offer_id, quantity=int(raw) if _DIGITS.match(raw) else raw, line_item_number=index)
+    return [LineRequest(offer_id=offer_id, quantity=_quantity(raw), line_item_number=index)
             for index, (offer_id, raw) in enumerate(quantities.items())]
+
+
+def _quantity(raw: str) -> int | str:
+    """Digits as a number (no more digits than MAX_QUANTITY has: int() refuses thousands); else the text."""
+    return int(raw) if _DIGITS.match(raw) and len(raw) <= len(str(MAX_QUANTITY)) else raw
 
 
 def _cart(customer, quantities: dict[str, str]) -> tuple[OrderPreview, dict[str, str], list[str]]:
