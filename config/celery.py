@@ -18,4 +18,5 @@ app.conf.beat_schedule = {
     "cancellation-window-reminders": {"task": "cancellations.tasks.send_window_reminders",
                                       "schedule": crontab(hour="7", minute="0")},
     "sweep-emails": {"task": "notifications.tasks.sweep_emails", "schedule": 60.0},
+    "forget-request-keys": {"task": "partnercenter.tasks.forget_request_keys", "schedule": crontab(minute="17")},
 }

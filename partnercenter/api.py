@@ -5,11 +5,13 @@ Every 4xx/5xx from /v1/ is {"code", "description", "data", "source": "PartnerCen
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -17,6 +19,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import NOT_FOUND_DESCRIPTION, SERVER_ERROR_DESCRIPTION, Code, DomainError
+from .idempotency import fingerprint, run_once
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +150,25 @@ def exception_handler(exc, context):
         body = error_body(str(response.status_code), str(getattr(exc, "detail", exc)))
     response.data = body
     return response
+
+
+REQUEST_ID_HEADER = "MS-RequestId"
+REQUEST_ID_PARAMETER = OpenApiParameter(
+    REQUEST_ID_HEADER, str, OpenApiParameter.HEADER, required=False,
+    description="A retry with the same id within 24 hours returns the first answer and does nothing again.")
+
+
+def once_per_request_id(request, *, scope: str, work: Callable[[], tuple[int, Any]]) -> Response:
+    """Partner Center's MS-RequestId: with the header, `work` (returning status and body) runs once per id
+    within 24 hours and a retry gets the first answer, status and body alike; the same id with another request
+    is a 400. Without the header every call runs."""
+    key = request.headers.get(REQUEST_ID_HEADER)
+    if key is None:
+        status_code, body = work()
+        return Response(body, status=status_code)
+    asks = fingerprint(request.method, request.path, request.data)
+    answer = run_once(scope=scope, key=key, asks=asks, work=work)
+    return Response(answer.body, status=answer.status)
 
 
 def json_error_response(http_status: int, code: str, description: str) -> JsonResponse:

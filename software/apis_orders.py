@@ -11,7 +11,14 @@ from rest_framework.views import APIView
 
 from accounts.roles import Perm
 from customers.selectors import customer_get, market_get
-from partnercenter.api import MoneyField, api_responses, collection_of, paginated
+from partnercenter.api import (
+    REQUEST_ID_PARAMETER,
+    MoneyField,
+    api_responses,
+    collection_of,
+    once_per_request_id,
+    paginated,
+)
 from partnercenter.http import client_ip
 from partnercenter.money import to_str
 
@@ -155,18 +162,23 @@ class OrderListApi(APIView):
         customer = customer_get(request.user, tenant_id)
         return paginated(request, orders_of(customer), order_out)
 
-    @extend_schema(operation_id="orders_create", request=OrderIn, responses=api_responses(201, OrderOut))
+    @extend_schema(operation_id="orders_create", request=OrderIn, responses=api_responses(201, OrderOut),
+                   parameters=[REQUEST_ID_PARAMETER])
     def post(self, request, tenant_id):
         customer = customer_get(request.user, tenant_id)
-        body = OrderIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        lines = [LineRequest(offer_id=item["offerId"], quantity=item["quantity"],
-                             line_item_number=item.get("lineItemNumber"))
-                 for item in body.validated_data["lineItems"]]
-        # Django ValidationError ({"lineItems[0].quantity": [...]}) and DomainError (700001) are rendered
-        # by partnercenter.api.exception_handler as 400 with the fields in `data`.
-        order = order_place(actor=request.user, customer=customer, lines=lines, ip=client_ip(request))
-        return Response(order_out(orders_of(customer).get(pk=order.pk)), status=status.HTTP_201_CREATED)
+
+        def place() -> tuple[int, dict]:
+            body = OrderIn(data=request.data)
+            body.is_valid(raise_exception=True)
+            lines = [LineRequest(offer_id=item["offerId"], quantity=item["quantity"],
+                                 line_item_number=item.get("lineItemNumber"))
+                     for item in body.validated_data["lineItems"]]
+            # Django ValidationError ({"lineItems[0].quantity": [...]}) and DomainError (700001) are rendered
+            # by partnercenter.api.exception_handler as 400 with the fields in `data`.
+            order = order_place(actor=request.user, customer=customer, lines=lines, ip=client_ip(request))
+            return status.HTTP_201_CREATED, order_out(orders_of(customer).get(pk=order.pk))
+
+        return once_per_request_id(request, scope=f"partner:{customer.partner_id}", work=place)
 
 
 class OrderDetailApi(APIView):

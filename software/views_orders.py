@@ -6,6 +6,7 @@ the submit step, so nothing is kept in the session and a refused submit saves no
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from accounts.permissions import Perm, requires
 from customers.selectors import customer_get
 from partnercenter.errors import DomainError
 from partnercenter.http import client_ip
+from partnercenter.idempotency import fingerprint, run_once
 from partnercenter.money import to_str
 
 from .models import Offer, OfferPrice, Order, ProductType
@@ -29,6 +31,8 @@ from .services import order_place
 
 PAGE_SIZE = 25
 QTY_PREFIX = "qty_"
+ORDER_TOKEN = "order_token"  # the review's one-time token (partnercenter.idempotency)
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -138,13 +142,14 @@ def _render_catalog(request, customer, *, quantities=None, errors=None, page_err
     }, status=status)
 
 
-def _render_review(request, customer, preview: OrderPreview):
+def _render_review(request, customer, preview: OrderPreview, status: int = 200):
     market = customer.market
     totals = {key: to_str(preview.total(key), market.currency) for key in ("subtotal", "tax", "total")}
     return render(request, "software/add_products/review.html", {
         "customer": customer, "lines": [CartLine(line) for line in preview.lines], "totals": totals,
         "qty_prefix": QTY_PREFIX, "tax_inclusive": market.tax_inclusive, "currency": market.currency,
-    })
+        "order_token_name": ORDER_TOKEN, "order_token": secrets.token_urlsafe(24),
+    }, status=status)
 
 
 @requires(Perm.BUY)
@@ -160,18 +165,32 @@ def add_products(request, tenant_id):
     if errors or page_errors:
         return _render_catalog(request, customer, quantities=quantities, errors=errors, page_errors=page_errors,
                                status=400)
-    if step != "submit":
-        return _render_review(request, customer, preview)
-    try:
+    token = request.POST.get(ORDER_TOKEN, "")
+    if step != "submit" or not _TOKEN.match(token):  # a submit without its review's token: review it first
+        return _render_review(request, customer, preview, status=200 if step != "submit" else 400)
+
+    def place() -> tuple[int, dict]:
         order = order_place(actor=request.user, customer=customer, lines=_line_requests(quantities),
                             ip=client_ip(request))
+        return 201, {"order": str(order.pk)}
+
+    try:
+        # The review's one-time token: Back and Submit again, a double click, a reload or a second tab
+        # find the order this review already placed and place nothing.
+        answer = run_once(scope=f"user:{request.user.pk}", key=f"review:{token}",
+                          asks=fingerprint("order", str(customer.tenant_id), sorted(quantities.items())), work=place)
     except ValidationError as exc:
         messages_ = [m for msgs in exc.message_dict.values() for m in msgs]
         return _render_catalog(request, customer, quantities=quantities, page_errors=messages_, status=400)
     except DomainError as exc:
         return _render_catalog(request, customer, quantities=quantities, page_errors=[exc.message], status=400)
-    messages.success(request, _("Order %(id)s placed.") % {"id": order.alternate_id})
-    return redirect("software:order_confirmation", tenant_id=customer.tenant_id, order_id=order.id)
+    order_id = answer.body["order"]
+    if answer.repeated:
+        messages.info(request, _("Order %(id)s was already placed from this review; nothing was placed again.")
+                      % {"id": order_id})
+    else:
+        messages.success(request, _("Order %(id)s placed.") % {"id": order_id})
+    return redirect("software:order_confirmation", tenant_id=customer.tenant_id, order_id=order_id)
 
 
 def _order_context(order: Order) -> dict:

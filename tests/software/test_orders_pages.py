@@ -1,6 +1,8 @@
 """Add products (catalog → review → submit → confirmation), Order history and order detail pages."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -76,7 +78,8 @@ def test_review_shows_amounts_and_tax_note_then_submit_places_the_order(client_f
     assert 'name="qty_WS2022-STD" value="2"' in html
     assert Order.objects.filter(customer=fabrikam).count() == before
     # when
-    submitted = client.post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "2"})
+    submitted = client.post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "2",
+                                                "order_token": review_token(html)})
     # then
     order = Order.objects.filter(customer=fabrikam).order_by("-creation_date").first()
     assert Order.objects.filter(customer=fabrikam).count() == before + 1
@@ -86,6 +89,54 @@ def test_review_shows_amounts_and_tax_note_then_submit_places_the_order(client_f
     confirmation = client.get(submitted["Location"]).content.decode()
     assert order.alternate_id in confirmation and str(order.id) in confirmation
     assert [(line.offer_id, line.quantity) for line in order.lines.all()] == [("WS2022-STD", 2)]
+
+
+def review_token(html: str) -> str:
+    return re.search(r'name="order_token" value="([^"]+)"', html).group(1)
+
+
+def test_submitting_one_review_again_places_nothing_more(client_for, fabrikam):
+    """Back from "Order placed" and Submit again, a double click, a reload, a second tab: one order."""
+    from billing.models import InvoiceLine
+
+    # given a review and its order placed
+    client = client_for("sales.agent")
+    review = client.post(add_url(fabrikam), {"step": "review", "qty_WS2022-STD": "2"}).content.decode()
+    submit = {"step": "submit", "qty_WS2022-STD": "2", "order_token": review_token(review)}
+    first = client.post(add_url(fabrikam), submit)
+    orders = Order.objects.filter(customer=fabrikam).count()
+    charges = InvoiceLine.objects.count()
+    # when the same review is submitted again
+    again = client.post(add_url(fabrikam), submit, follow=True)
+    # then it shows the order already placed, and nothing more is ordered or charged
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "was already placed from this review; nothing was placed again." in again.content.decode()
+    assert (Order.objects.filter(customer=fabrikam).count(), InvoiceLine.objects.count()) == (orders, charges)
+    # and a new review is a new order
+    review = client.post(add_url(fabrikam), {"step": "review", "qty_WS2022-STD": "2"}).content.decode()
+    client.post(add_url(fabrikam), {**submit, "order_token": review_token(review)})
+    assert Order.objects.filter(customer=fabrikam).count() == orders + 1
+
+
+@pytest.mark.parametrize("token", ["", "short", "x" * 32 + "!"])
+def test_a_submit_without_its_reviews_token_shows_the_review_and_places_nothing(client_for, fabrikam, token):
+    before = Order.objects.count()
+    response = client_for("sales.agent").post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "1",
+                                                                  "order_token": token})
+    assert response.status_code == 400 and 'name="order_token"' in response.content.decode()
+    assert Order.objects.count() == before
+
+
+def test_a_review_token_sent_with_other_quantities_places_nothing(client_for, fabrikam):
+    client = client_for("sales.agent")
+    review = client.post(add_url(fabrikam), {"step": "review", "qty_WS2022-STD": "2"}).content.decode()
+    token = review_token(review)
+    client.post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "2", "order_token": token})
+    before = Order.objects.count()
+    response = client.post(add_url(fabrikam), {"step": "submit", "qty_WS2022-STD": "3", "order_token": token})
+    assert response.status_code == 400
+    assert "already used for a different request" in response.content.decode()
+    assert Order.objects.count() == before
 
 
 @pytest.mark.parametrize("country", ["AU", "BR"])
