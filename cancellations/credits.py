@@ -63,7 +63,7 @@ def window_check(line: OrderLine, today: dt.date) -> None:
         raise DomainError(_("%(product)s can't be cancelled.") % {"product": line.friendly_name},
                           code=Code.NOT_CANCELLABLE)
     if line.status == OrderLine.Status.CANCELLED:
-        raise DomainError(_("Line %(n)d of this order is already cancelled.") % {"n": line.line_item_number},
+        raise DomainError(_("Line %(n)d of this order is already cancelled.") % {"n": line.line_item_number + 1},
                           code=Code.NOT_CANCELLABLE)
     if line.status == OrderLine.Status.CANCEL_PENDING:
         raise cancellation_in_progress()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.permissions import Perm, requires
 from customers.selectors import customer_get
@@ -49,8 +50,19 @@ def _line_row(line: OrderLine, today, currency: str) -> LineRow:
     return LineRow(line=line, state=state, days_left=left, credit=credit)
 
 
-def _order_label(order: Order) -> str:
-    return f"{order.alternate_id} ({order.creation_date:%Y-%m-%d})"
+def _order_label(order: Order, offer_id: str, today) -> str:
+    """How an order is named in the order picker, so that two same-day orders of one product differ visibly:
+    its number (the order id, as everywhere), the product and quantity, the amount, when it was bought (date,
+    time and zone) and the days left to cancel."""
+    lines = [line for line in order.lines.all() if not offer_id or line.offer_id == offer_id]
+    products = ", ".join(f"{line.friendly_name} × {line.quantity}" for line in lines)
+    amount = to_str(sum((line.total for line in lines), start=Decimal(0)), order.currency)
+    bought = timezone.localtime(order.creation_date).strftime("%Y-%m-%d %H:%M %Z")
+    left = [n for n in (days_left(line, today) for line in lines if line.status == OrderLine.Status.ACTIVE)
+            if n is not None and n >= 0]
+    window = (ngettext("%(n)d day left to cancel", "%(n)d days left to cancel", min(left)) % {"n": min(left)}
+              if left else _("can't be cancelled now"))
+    return f"{order.pk} · {products} · {amount} {order.currency} · {bought} · {window}"
 
 
 @requires(Perm.CANCEL)
@@ -62,9 +74,11 @@ def cancel(request, tenant_id):
     orders_qs = Order.objects.filter(customer=customer)
     if offer_id:
         orders_qs = orders_qs.filter(lines__offer_id=offer_id)
-    orders = list(orders_qs.distinct().order_by("-creation_date", "-id"))
+    orders = list(orders_qs.distinct().prefetch_related("lines").order_by("-creation_date", "-id"))
     if not orders:
         raise Http404
+    today = timezone.now().date()
+    order_options = [(order, _order_label(order, offer_id, today)) for order in orders]
     chosen = orders[0]
     if params.get("order"):
         wanted = as_uuid(params.get("order"))
@@ -74,14 +88,13 @@ def cancel(request, tenant_id):
     lines = list(chosen.lines.all().order_by("line_item_number"))
     if offer_id:
         lines = [line for line in lines if line.offer_id == offer_id]
-    today = timezone.now().date()
     rows = [_line_row(line, today, chosen.currency) for line in lines]
     selectable = [row for row in rows if row.state == "cancellable"]
     total = sum((row.credit.total for row in selectable), start=Decimal(0))
     form = CancelForm(
         request.POST or None,
-        orders=[(str(order.pk), _order_label(order)) for order in orders],
-        line_choices=[(row.line.line_item_number, f"{row.line.line_item_number}: {row.line.friendly_name}")
+        orders=[(str(order.pk), label) for order, label in order_options],
+        line_choices=[(row.line.line_item_number, f"{row.line.line_item_number + 1}: {row.line.friendly_name}")
                       for row in rows],
         initial={"order": str(chosen.pk), "lines": [row.line.line_item_number for row in selectable]})
     status = 200
@@ -111,7 +124,7 @@ def cancel(request, tenant_id):
             {"customer": str(customer.tenant_id), "order": str(chosen.pk),
              "amount": f"{to_str(passed.credit.total, chosen.currency)} {chosen.currency}"})
     context = {
-        "customer": customer, "tab": "software", "form": form, "orders": orders, "order": chosen,
+        "customer": customer, "tab": "software", "form": form, "order_options": order_options, "order": chosen,
         "offer_id": offer_id, "product": lines[0].friendly_name if lines and offer_id else "",
         "rows": rows, "total": total, "currency": chosen.currency, "can_submit": bool(selectable),
         "support_url": support_url, "passed_row": passed, "important": IMPORTANT,

@@ -40,7 +40,14 @@ def test_dialog_shows_orders_days_left_and_credit(order_on, fabrikam, client_for
     assert html.lstrip().startswith("<dialog") and "data-autoshow" in html
     assert "Order number" in html
     assert f'value="{older.pk}" selected' in html and f'value="{newer.pk}"' in html
-    assert older.alternate_id in html and newer.alternate_id in html
+    # each order named by its number, product, quantity, amount, date and time of purchase, days left
+    older_label = (f"{older.pk} · SQL Server 2022 Enterprise × 2 · {to_str(older.lines.get().total, 'JPY')} JPY · "
+                   f"{PURCHASE:%Y-%m-%d} 10:00 UTC · 50 days left to cancel")
+    newer_label = (f"{newer.pk} · SQL Server 2022 Enterprise × 1 · {to_str(newer.lines.get().total, 'JPY')} JPY · "
+                   f"{PURCHASE + dt.timedelta(days=5):%Y-%m-%d} 10:00 UTC · 55 days left to cancel")
+    assert older_label in html and newer_label in html
+    assert older.alternate_id not in html
+    assert "1: SQL Server 2022 Enterprise" in html  # line numbers shown to people start at 1
     assert "50 days remaining" in html
     credit = credit_compute(older.lines.get(), PURCHASE + dt.timedelta(days=10), "JPY")
     assert f"{credit.total} JPY" in html
