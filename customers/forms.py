@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Market
+from .selectors import markets_for_new_customers
 
 
 class CustomerForm(forms.Form):
@@ -12,5 +12,6 @@ class CustomerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Issue 16: CLDR's names in the page's language, in that language's collation order; the value is the code.
         self.fields["country"].choices = [("", "—")] + [
-            (m.country, f"{m.name} ({m.country}, {m.currency})") for m in Market.objects.order_by("name")]
+            (m.country, f"{m.display_name} ({m.country}, {m.currency})") for m in markets_for_new_customers()]

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partnercenter.money import MINOR_UNITS
 
+from .countries import country_name
+
 
 class Market(models.Model):
     country = models.CharField(_("country"), max_length=2, primary_key=True)  # ISO 3166 alpha-2
@@ -27,7 +29,12 @@ class Market(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country})"
+        return f"{self.display_name} ({self.country})"
+
+    @property
+    def display_name(self) -> str:
+        """CLDR's name of the country or region in the page's language (issue 16); `name` is only a fallback."""
+        return country_name(self.country, default=self.name)
 
 
 class Customer(models.Model):

@@ -7,6 +7,8 @@ from accounts.permissions import object_scope
 from accounts.roles import PARTNER_ROLES
 from partnercenter.lookups import as_uuid, get_or_404
 
+from .countries import sort_by_name
+from .markets import UNINHABITED
 from .models import Customer, Market
 
 
@@ -58,3 +60,16 @@ def _tenant_visible(user, value) -> bool:
 
 def market_get(country: str) -> Market | None:
     return Market.objects.filter(country=(country or "").strip().upper()).first()
+
+
+def markets_for_new_customers() -> list[Market]:
+    """The markets a customer can be created in, sorted by their names in the page's language (issue 16).
+
+    Uninhabited territories that older databases still hold are left out.
+    """
+    return sort_by_name(Market.objects.exclude(country__in=UNINHABITED), lambda m: m.display_name)
+
+
+def market_for_new_customer(country: str) -> Market | None:
+    market = market_get(country)
+    return market if market is not None and market.country not in UNINHABITED else None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from activitylog.services import log_create_customer
 
 from .models import Customer
-from .selectors import market_get
+from .selectors import market_for_new_customer
 
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -34,7 +34,7 @@ def customer_create(*, actor, company_name: str, domain: str, country: str, ip: 
         errors["domain"] = [_("Enter a valid domain name, such as fabrikam.onmicrosoft.com.")]
     elif Customer.objects.filter(domain__iexact=domain).exists():
         errors["domain"] = [_("The domain %(domain)s is already in use.") % {"domain": domain}]
-    market = market_get(country)
+    market = market_for_new_customer(country)
     if market is None:
         errors["country"] = [_("Unknown country or region: %(country)s.") % {"country": country or "—"}]
     if errors:
