@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,11 @@ class ActivityRecord(models.Model):
             models.Index(fields=["partner", "customer_id", "-operation_date"], name="activity_partner_customer"),
             models.Index(fields=["partner", "operation_type", "-operation_date"], name="activity_partner_op"),
             models.Index(fields=["partner", "id"], condition=models.Q(hash__isnull=True), name="activity_unsealed"),
+            # The Activity log page names who issued the link of each download on it (activitylog.selectors.
+            # link_issuers): the records of those links' creation, found by link id. Partial, so only a link's
+            # creation adds an entry; a download's record (the hot path) only evaluates the condition.
+            models.Index(KeyTextTransform("LinkId", "details"), name="activity_link_issued",
+                         condition=models.Q(operation_type=Operation.GET_SOFTWARE_DOWNLOAD_LINK)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["partner", "chain_position"], name="activity_unique_position"),

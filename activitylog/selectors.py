@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, Max, Min, Q, QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .counts import record_day
-from .models import ActivityRecord, DailyCount, Status
+from .models import ActivityRecord, DailyCount, Operation, Status
 
 DEFAULT_DAYS = 30
 
@@ -22,9 +24,16 @@ def records_for_user(user) -> QuerySet[ActivityRecord]:
     return ActivityRecord.objects.filter(partner_id=partner_id)
 
 
-def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+def last_days(days: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The whole UTC days that hold the last `days` days up to now: from the date `days` days ago through today
+    (0: today only). So "the last 7 days" on 15 March are 8 to 15 March, both included, as the default range
+    (the last 30 days) has always been."""
     today = today or timezone.now().date()
-    return today - dt.timedelta(days=DEFAULT_DAYS), today
+    return today - dt.timedelta(days=days), today
+
+
+def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    return last_days(DEFAULT_DAYS, today)
 
 
 # The last end date a search may name: far past any record, and far enough from the end of the calendar that
@@ -92,6 +101,27 @@ def records_match(qs: QuerySet[ActivityRecord], *, field: str, value: str, opera
 
 def records_newest_first(qs: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
     return qs.order_by("-operation_date", "-id")
+
+
+def records_oldest_first(qs: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
+    return qs.order_by("operation_date", "id")
+
+
+def link_issuers(qs: QuerySet[ActivityRecord], link_ids: Iterable[str]) -> dict[str, str]:
+    """Link id -> the email address of who issued the link, for the links among `link_ids` whose creation is
+    recorded in `qs` (records_for_user: the reader's partner only). A download's record carries only its link
+    id, and the link's creation record names who issued it (D-LOG-4). One query, whatever the number of ids,
+    through the partial index activity_link_issued."""
+    link_ids = sorted({str(link_id) for link_id in link_ids if link_id})
+    if not link_ids:
+        return {}
+    # The key as text (->> on PostgreSQL: the index's expression), compared as text: KeyTextTransform's own
+    # `in` lookup would compare JSON values (on SQLite it parses each id as JSON, and fails).
+    link_id = ExpressionWrapper(KeyTextTransform("LinkId", "details"), output_field=TextField())
+    rows = (qs.filter(operation_type=Operation.GET_SOFTWARE_DOWNLOAD_LINK, operation_status=Status.SUCCEEDED)
+            .annotate(link_id=link_id).filter(link_id__in=link_ids)
+            .order_by().values_list("link_id", "user_principal_name"))
+    return dict(rows)
 
 
 def records_chain_order(qs: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:

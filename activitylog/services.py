@@ -110,30 +110,31 @@ def log_create_customer(*, actor, customer, ip=None) -> ActivityRecord:
                                                                     "Country": customer.market_id})
 
 
-def log_create_order(*, actor, customer, order_id, products: str, total: str, ip=None) -> ActivityRecord:
+def log_create_order(*, actor, customer, order_id, products: str, total: str, ip=None, at=None) -> ActivityRecord:
     return _append(partner_id=customer.partner_id, operation=Operation.CREATE_ORDER, resource=Resource.ORDER,
-                   actor=actor, customer=customer, ip=ip,
+                   actor=actor, customer=customer, ip=ip, at=at,
                    details={"OrderId": order_id, "ProductName": products, "Total": total})
 
 
 def log_cancel_order(*, actor, customer, order_id, lines: str, ip=None, status=Status.SUCCEEDED,
-                     reason: str = "") -> ActivityRecord:
+                     reason: str = "", at=None) -> ActivityRecord:
     return _append(partner_id=customer.partner_id, operation=Operation.CANCEL_ORDER, resource=Resource.ORDER,
-                   actor=actor, customer=customer, ip=ip, status=status,
+                   actor=actor, customer=customer, ip=ip, status=status, at=at,
                    details={"OrderId": order_id, "LineItems": lines, "Reason": reason})
 
 
 def log_software_key(*, actor, customer, order_id, product: str, ip=None, status=Status.SUCCEEDED,
-                     entitlement_id=None) -> ActivityRecord:
+                     entitlement_id=None, at=None) -> ActivityRecord:
     return _append(partner_id=customer.partner_id, operation=Operation.GET_SOFTWARE_KEY,
-                   resource=Resource.SOFTWARE_KEY, actor=actor, customer=customer, ip=ip, status=status,
+                   resource=Resource.SOFTWARE_KEY, actor=actor, customer=customer, ip=ip, status=status, at=at,
                    details={"OrderId": order_id, "ProductName": product, "EntitlementId": entitlement_id})
 
 
 def log_download_link(*, actor, customer, order_id, product: str, variant: str, link_id, ip=None,
-                      status=Status.SUCCEEDED) -> ActivityRecord:
+                      status=Status.SUCCEEDED, at=None) -> ActivityRecord:
     return _append(partner_id=customer.partner_id, operation=Operation.GET_SOFTWARE_DOWNLOAD_LINK,
                    resource=Resource.SOFTWARE_DOWNLOAD_LINK, actor=actor, customer=customer, ip=ip, status=status,
+                   at=at,
                    details={"OrderId": order_id, "ProductName": product, "Variant": variant, "LinkId": link_id})
 
 
@@ -144,11 +145,11 @@ def _download_details(*, order_id, product, file_name, link_id, reason) -> dict:
 
 
 def download_record(*, customer, order_id, product: str, file_name: str, link_id, ip=None,
-                    status=Status.SUCCEEDED, reason: str = "") -> ActivityRecord:
+                    status=Status.SUCCEEDED, reason: str = "", at=None) -> ActivityRecord:
     """The record of a counted download (or a refused one), not yet written: log_record writes it.
     The link is the credential: there is no signed-in user."""
     return _build(partner_id=customer.partner_id, operation=Operation.DOWNLOAD_SOFTWARE,
-                  resource=Resource.SOFTWARE_DOWNLOAD_LINK, customer=customer, ip=ip, status=status,
+                  resource=Resource.SOFTWARE_DOWNLOAD_LINK, customer=customer, ip=ip, status=status, at=at,
                   details=_download_details(order_id=order_id, product=product, file_name=file_name,
                                             link_id=link_id, reason=reason))
 
@@ -176,9 +177,9 @@ def log_expire_links(*, expired: list[tuple[Any, int]], at=None) -> list[Activit
 
 
 def log_create_credit(*, customer, order_id, line_item: int, amount: str, currency: str,
-                      actor=None) -> ActivityRecord:
+                      actor=None, at=None) -> ActivityRecord:
     return _append(partner_id=customer.partner_id, operation=Operation.CREATE_CREDIT, resource=Resource.CREDIT,
-                   actor=actor, customer=customer,
+                   actor=actor, customer=customer, at=at,
                    details={"OrderId": order_id, "LineItemNumber": line_item, "Amount": amount,
                             "Currency": currency})
 
@@ -190,9 +191,9 @@ def log_send_download_link(*, actor, customer, order_id, product: str, recipient
 
 
 def log_create_support_request(*, actor, partner_id: int, number: str, title: str, customer=None,
-                               ip=None) -> ActivityRecord:
+                               ip=None, at=None) -> ActivityRecord:
     return _append(partner_id=partner_id, operation=Operation.CREATE_SUPPORT_REQUEST,
-                   resource=Resource.SUPPORT_REQUEST, actor=actor, customer=customer, ip=ip,
+                   resource=Resource.SUPPORT_REQUEST, actor=actor, customer=customer, ip=ip, at=at,
                    details={"RequestNumber": number, "Title": title})
 
 
