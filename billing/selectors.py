@@ -1,6 +1,7 @@
 """Invoice reads scoped to the signed-in user's partner (D-ROLE-4: another partner's invoice is a 404)."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from accounts.roles import PARTNER_ROLES
 from partnercenter.lookups import as_uuid, get_or_404
 
 from .models import Invoice, InvoiceLine
+from .services import month_bounds
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=18, decimal_places=2))
 
@@ -35,6 +37,12 @@ def _invoice_visible(user, value) -> bool:
 
 def invoice_get(user, invoice_id) -> Invoice:
     return get_or_404(invoices_for_user(user), invoice_id)
+
+
+def invoice_for_month(*, partner_id: int, currency: str, day: dt.date) -> Invoice | None:
+    """The partner's invoice in `currency` for the month holding `day`, if there is one yet."""
+    start, _end = month_bounds(day)
+    return Invoice.objects.filter(partner_id=partner_id, currency=currency, period_start=start).first()
 
 
 def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:

@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
 from accounts.permissions import Perm, requires
-from partnercenter.money import to_str
+from partnercenter.formats import money_display
 
 from .apis import invoice_line_out
 from .selectors import invoice_get, invoice_lines, invoice_sums, invoices_for_user
@@ -41,7 +41,7 @@ class _Echo:
 @requires(Perm.READ_INVOICES)
 def invoice_list(request):
     page = Paginator(invoices_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"invoice": inv, "total": to_str(inv.total_charges, inv.currency)} for inv in page]
+    rows = [{"invoice": inv, "total": money_display(inv.total_charges, inv.currency)} for inv in page]
     return render(request, "billing/invoice_list.html", {"page_obj": page, "rows": rows})
 
 
@@ -51,11 +51,11 @@ def invoice_detail(request, invoice_id):
     # A month can hold thousands of lines: the page shows LINES_PER_PAGE of them (rendering them all cost
     # ~0.25 ms a line); the totals cover the whole invoice and the CSV export has every line.
     page = Paginator(invoice_lines(invoice), LINES_PER_PAGE).get_page(request.GET.get("page"))
-    sums = {key: to_str(value, invoice.currency) for key, value in invoice_sums(invoice).items()}
-    rows = [{"line": line, "out": invoice_line_out(line)} for line in page]
+    sums = {key: money_display(value, invoice.currency) for key, value in invoice_sums(invoice).items()}
+    rows = [{"line": line} for line in page]
+    total = money_display(invoice.total_charges, invoice.currency)
     return render(request, "billing/invoice_detail.html", {"invoice": invoice, "rows": rows, "sums": sums,
-                                                           "page_obj": page,
-                                                           "total": to_str(invoice.total_charges, invoice.currency)})
+                                                           "page_obj": page, "total": total})
 
 
 @requires(Perm.READ_INVOICES)

@@ -31,9 +31,7 @@ def days_left(line: OrderLine, today: dt.date) -> int | None:
 
 def window_last_day(line: OrderLine) -> dt.date | None:
     """The last day the purchase can be cancelled (day 0 is the purchase date); None if never cancellable."""
-    if line.cancellation_window_days is None:
-        return None
-    return purchase_date(line) + dt.timedelta(days=line.cancellation_window_days)
+    return line.window_last_day()
 
 
 def lines_closing_within(lines: QuerySet[OrderLine], *, today: dt.date, days: int,

@@ -5,10 +5,17 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from partnercenter.lookups import get_or_404
 from software.selectors import order_lines_of_partner
 
 from .credits import lines_closing_within
 from .models import CancellationRequest
+
+
+def cancellation_get(customer, request_id) -> CancellationRequest:
+    """One of the customer's cancellation requests with its order and lines, or 404."""
+    return get_or_404(CancellationRequest.objects.filter(customer=customer).select_related("order")
+                      .prefetch_related("order__lines"), request_id)
 
 
 def cancellations_pending(partner) -> QuerySet[CancellationRequest]:

@@ -14,7 +14,6 @@ from activitylog.services import log_cancel_order, log_create_credit
 from billing.services import charge_for, credit_post
 from notifications.services import email_queue
 from partnercenter.errors import DomainError
-from partnercenter.money import to_str
 from partnercenter.outbox import dispatch
 from software.models import Order, OrderLine
 from software.selectors import order_lines_locked
@@ -25,9 +24,11 @@ from .models import CancellationRequest
 
 
 def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | None = None,
-                         ip: str | None = None) -> CancellationRequest:
-    """Validate and record a cancellation; the worker is queued when the transaction commits."""
-    today = timezone.now().date()
+                         ip: str | None = None, at: dt.datetime | None = None) -> CancellationRequest:
+    """Validate and record a cancellation; the worker is queued when the transaction commits.
+    `at`: when it is asked for (now; the demo's history passes past times instead of moving the clock)."""
+    now = at or timezone.now()
+    today = now.date()
     try:
         with transaction.atomic():
             lines = order_lines_locked(order)
@@ -46,10 +47,11 @@ def cancellation_request(*, actor, order: Order, line_item_numbers: list[int] | 
                 window_check(line, today)
             request = CancellationRequest.objects.create(
                 partner_id=order.partner_id, customer_id=order.customer_id, order=order, requested_by=actor,
-                line_item_numbers=[line.line_item_number for line in lines], last_dispatched_at=timezone.now())
+                line_item_numbers=[line.line_item_number for line in lines], created_at=now,
+                last_dispatched_at=now)
             if order_lines_cancel_begin(lines=lines) != len(lines):
                 raise cancellation_in_progress()
-            log_cancel_order(actor=actor, customer=order.customer, order_id=order.id, ip=ip,
+            log_cancel_order(actor=actor, customer=order.customer, order_id=order.id, ip=ip, at=at,
                              lines=", ".join(str(line.line_item_number) for line in lines))
             request_id = str(request.pk)
             transaction.on_commit(lambda: _dispatch(request_id))
@@ -65,15 +67,15 @@ def _dispatch(request_id: str) -> None:
     dispatch(process_cancellation, request_id)
 
 
-def cancellation_process(*, request_id) -> bool:
+def cancellation_process(*, request_id, at: dt.datetime | None = None) -> bool:
     """Revoke keys and links, cancel the lines, post one credit per line, record `create_credit`.
-    Returns False when there was nothing left to do (already completed)."""
+    Returns False when there was nothing left to do (already completed). `at`: when it runs (now)."""
     with transaction.atomic():
         request = (CancellationRequest.objects.select_for_update().select_related("order", "customer__market")
                    .filter(pk=request_id).first())
         if request is None or request.status == CancellationRequest.Status.COMPLETED:
             return False
-        now = timezone.now()
+        now = at or timezone.now()
         order = request.order
         lines = order_lines_locked(order, numbers=request.line_item_numbers)
         purchases_revoke(lines=lines, now=now)
@@ -89,7 +91,7 @@ def cancellation_process(*, request_id) -> bool:
                 if created:
                     log_create_credit(customer=request.customer, order_id=order.id,
                                       line_item=line.line_item_number, amount=str(-credit.total),
-                                      currency=order.currency, actor=request.requested_by)
+                                      currency=order.currency, actor=request.requested_by, at=at)
         order_lines_cancel(order=order, lines=lines, now=now)
         CancellationRequest.objects.filter(pk=request.pk).update(
             status=CancellationRequest.Status.COMPLETED, completed_at=now, attempts=request.attempts + 1)
@@ -97,7 +99,7 @@ def cancellation_process(*, request_id) -> bool:
             email_queue(key=f"cancellation-confirmation:{request.pk}:{request.requested_by_id}",
                         user=request.requested_by, template="notifications/cancellation_confirmation",
                         context={"customer": request.customer, "order": order, "lines": lines,
-                                 "credit": to_str(credited, order.currency)})
+                                 "credit": credited})
     return True
 
 

@@ -1,11 +1,11 @@
 """The Cancel dialog of the Software tab (D-CAN-4..6)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,15 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import Perm, requires
+from billing.selectors import invoice_for_month
 from customers.selectors import customer_get
 from partnercenter.errors import DomainError
+from partnercenter.formats import moment_display, money_display
 from partnercenter.http import client_ip
 from partnercenter.lookups import as_uuid
-from partnercenter.money import to_str
 from software.models import Order, OrderLine
 
 from .credits import Credit, credit_compute, days_left
 from .forms import IMPORTANT, CancelForm
+from .models import CancellationRequest
+from .selectors import cancellation_get
 from .services import cancellation_request
 
 
@@ -56,19 +59,37 @@ def _order_label(order: Order, offer_id: str, today) -> str:
     time and zone) and the days left to cancel."""
     lines = [line for line in order.lines.all() if not offer_id or line.offer_id == offer_id]
     products = ", ".join(f"{line.friendly_name} × {line.quantity}" for line in lines)
-    amount = to_str(sum((line.total for line in lines), start=Decimal(0)), order.currency)
-    bought = timezone.localtime(order.creation_date).strftime("%Y-%m-%d %H:%M %Z")
+    amount = money_display(sum((line.total for line in lines), start=Decimal(0)), order.currency)
+    bought = moment_display(order.creation_date)
     left = [n for n in (days_left(line, today) for line in lines if line.status == OrderLine.Status.ACTIVE)
             if n is not None and n >= 0]
     window = (ngettext("%(n)d day left to cancel", "%(n)d days left to cancel", min(left)) % {"n": min(left)}
               if left else _("can't be cancelled now"))
-    return f"{order.pk} · {products} · {amount} {order.currency} · {bought} · {window}"
+    return f"{order.pk} · {products} · {amount} · {bought} · {window}"
+
+
+def _done(request, customer, cancellation: CancellationRequest):
+    """What a submitted cancellation did: keys and links revoked, the credit and the invoice it lands on. Nothing
+    more to submit (the dialog's done state; the page after the redirect without JavaScript)."""
+    order = cancellation.order
+    cancel_date = cancellation.created_at.astimezone(dt.UTC).date()
+    lines = [line for line in order.lines.all() if line.line_item_number in cancellation.line_item_numbers]
+    credit = sum((credit_compute(line, cancel_date, order.currency).total for line in lines
+                  if line.cancellation_window_days is not None), start=Decimal(0))
+    context = {"customer": customer, "tab": "software", "order": order, "lines": lines, "credit": credit,
+               "currency": order.currency, "invoice_month": cancel_date,
+               "invoice": invoice_for_month(partner_id=order.partner_id, currency=order.currency, day=cancel_date)}
+    template = "cancellations/cancel_done_dialog.html" if request.htmx else "cancellations/cancel_done_page.html"
+    return render(request, template, context)
 
 
 @requires(Perm.CANCEL)
 def cancel(request, tenant_id):
-    """GET shows the dialog for one product (`offer`) and one of its orders (`order`); POST submits."""
+    """GET shows the dialog for one product (`offer`) and one of its orders (`order`); POST submits. After a
+    submit, `?done=<request id>` shows what it did."""
     customer = customer_get(request.user, tenant_id)
+    if request.method == "GET" and request.GET.get("done"):
+        return _done(request, customer, cancellation_get(customer, request.GET["done"]))
     params = request.POST if request.method == "POST" else request.GET
     offer_id = params.get("offer", "").strip()[:64]
     orders_qs = Order.objects.filter(customer=customer)
@@ -103,17 +124,14 @@ def cancel(request, tenant_id):
             numbers = form.cleaned_data["lines"] or [row.line.line_item_number for row in selectable] \
                 or [row.line.line_item_number for row in rows]
             try:
-                cancellation_request(actor=request.user, order=chosen, line_item_numbers=numbers,
-                                     ip=client_ip(request))
+                submitted = cancellation_request(actor=request.user, order=chosen, line_item_numbers=numbers,
+                                                 ip=client_ip(request))
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                done = _("Cancellation submitted; it completes within seconds.")
                 if request.htmx:
-                    return render(request, "cancellations/cancel_done_dialog.html",
-                                  {"customer": customer, "order": chosen, "message": done})
-                messages.success(request, done)
-                query = urlencode({"order": str(chosen.pk), "offer": offer_id})
+                    return _done(request, customer, submitted)
+                query = urlencode({"done": str(submitted.pk)})
                 return redirect(reverse("cancellations:cancel", kwargs={"tenant_id": customer.tenant_id})
                                 + f"?{query}")
         status = 400
@@ -122,7 +140,7 @@ def cancel(request, tenant_id):
     if passed:
         support_url = reverse("support:new") + "?" + urlencode(
             {"customer": str(customer.tenant_id), "order": str(chosen.pk),
-             "amount": f"{to_str(passed.credit.total, chosen.currency)} {chosen.currency}"})
+             "amount": money_display(passed.credit.total, chosen.currency)})
     context = {
         "customer": customer, "tab": "software", "form": form, "order_options": order_options, "order": chosen,
         "offer_id": offer_id, "product": lines[0].friendly_name if lines and offer_id else "",

@@ -14,7 +14,7 @@ from billing.models import Invoice, InvoiceLine
 from billing.selectors import totals_by_charge_type
 from cancellations.models import CancellationRequest
 from cancellations.selectors import cancellations_pending, windows_closing_for_partner
-from partnercenter.money import to_str
+from partnercenter.formats import money_display
 from software.models import DownloadLink, OrderLine
 from software.selectors import order_counts, partner_links_needing_attention
 from support.models import SupportRequest
@@ -73,19 +73,19 @@ class CurrencySummary:
 
     @property
     def charges(self) -> str:
-        return to_str(self.this.charges, self.currency)
+        return money_display(self.this.charges, self.currency)
 
     @property
     def credits(self) -> str:
-        return to_str(self.this.credits, self.currency)
+        return money_display(self.this.credits, self.currency)
 
     @property
     def last_charges(self) -> str:
-        return to_str(self.last.charges, self.currency)
+        return money_display(self.last.charges, self.currency)
 
     @property
     def last_credits(self) -> str:
-        return to_str(self.last.credits, self.currency)
+        return money_display(self.last.credits, self.currency)
 
     @property
     def charges_trend(self) -> str:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,8 @@ from accounts.roles import has_perm
 from activitylog.models import Operation
 from activitylog.selectors import daily_counts
 from customers.selectors import tenant_for_user
-from partnercenter.charts import Chart, grouped_bar_chart, number_label
+from partnercenter.charts import Chart, grouped_bar_chart
+from partnercenter.formats import month_display, number_display, short_day_display
 from software.selectors import entitlements_for_customer, tenant_links_needing_attention
 
 from .selectors import (
@@ -49,13 +49,15 @@ def home(request):
 # --- the partner home ----------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=64)
-def _labels(days: tuple[dt.date, ...], fmt: str, language: str) -> list[str]:
-    """Axis labels in the reader's language; the same for every currency's chart and every request of a day."""
-    return [date_format(day, fmt) for day in days]
+def _labels(days: tuple[dt.date, ...], kind: str, language: str) -> list[str]:
+    """Axis labels in the reader's language (CLDR: `2026年1月`, `11月2日`); the same for every currency's chart
+    and every request of a day. `language` is part of the cache key: the formatting reads the active one."""
+    label = month_display if kind == "month" else short_day_display
+    return [label(day) for day in days]
 
 
 def money_chart(summary: CurrencySummary) -> Chart:
-    labels = _labels(tuple(m.month for m in summary.months), "M Y", get_language())
+    labels = _labels(tuple(m.month for m in summary.months), "month", get_language())
     return grouped_bar_chart(
         title=_("Charges and credits per month (%(currency)s)") % {"currency": summary.currency},
         description=_("Charges and credits on invoices in %(currency)s for each of the last %(n)d months.")
@@ -63,7 +65,7 @@ def money_chart(summary: CurrencySummary) -> Chart:
         labels=labels, tick_every=2,
         series=[("bar-charge", _("Charges"), [float(m.charges) for m in summary.months]),
                 ("bar-credit", _("Credits"), [float(-m.credits) for m in summary.months])],
-        value_label=number_label)
+        value_label=number_display)
 
 
 def activity_chart(partner, now: dt.datetime) -> Chart:
@@ -77,12 +79,12 @@ def activity_chart(partner, now: dt.datetime) -> Chart:
         title=_("Downloads and key reveals per day"),
         description=_("Software downloads and product key reveals on each of the last %(n)d days.")
         % {"n": CHART_DAYS},
-        labels=_labels(tuple(days), "M j", get_language()), tick_every=7,
+        labels=_labels(tuple(days), "day", get_language()), tick_every=7,
         series=[("bar-download", _("Downloads"),
                  [float(counts.get((day, Operation.DOWNLOAD_SOFTWARE), 0)) for day in days]),
                 ("bar-key", _("Key reveals"),
                  [float(counts.get((day, Operation.GET_SOFTWARE_KEY), 0)) for day in days])],
-        value_label=number_label)
+        value_label=number_display)
 
 
 def home_context(user, now: dt.datetime | None = None) -> dict:

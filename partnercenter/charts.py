@@ -46,10 +46,6 @@ class Chart:
             f"<title>{html.escape(b.label)}</title></rect>" for b in self.bars))
 
 
-def number_label(value: float) -> str:
-    return f"{value:,.1f}".removesuffix(".0")
-
-
 def _scale_max(value: float) -> float:
     if value <= 0:
         return 1.0

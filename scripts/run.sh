@@ -2,8 +2,9 @@
 # Runs the web server, a Celery worker and Celery beat together (what `make run` starts after
 # migrating and seeding). When any of them exits, or on Ctrl-C / SIGTERM, all of them are stopped.
 #
-# Environment: PORT (8000), WEB=runserver|gunicorn (runserver), VAR_DIR (var),
-# DATABASE_URL, REDIS_URL and everything else the settings read are passed through unchanged.
+# Environment: PORT (8000), WEB=runserver|gunicorn (runserver), VAR_DIR (var), LOG_LEVEL (WARNING) of the
+# Celery worker and beat, as the settings' for Django's own logs: at INFO their line per task, several a minute,
+# buries the web server's. DATABASE_URL, REDIS_URL and everything else the settings read pass through unchanged.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ PORT="${PORT:-8000}"
 WEB="${WEB:-runserver}"
 VENV_BIN="${VENV_BIN:-.venv/bin}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-15}"
+LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 export PYTHONUNBUFFERED=1
 
@@ -83,9 +85,9 @@ gunicorn)
     exit 2
     ;;
 esac
-start worker "$VENV_BIN/celery" -A config worker --loglevel=INFO \
+start worker "$VENV_BIN/celery" -A config worker --loglevel="$LOG_LEVEL" \
     --without-mingle --without-gossip --concurrency=2
-start beat "$VENV_BIN/celery" -A config beat --loglevel=INFO
+start beat "$VENV_BIN/celery" -A config beat --loglevel="$LOG_LEVEL"
 
 # The first child to exit ends the session; a signal interrupts this wait and runs the trap.
 wait -n

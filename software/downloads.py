@@ -191,10 +191,10 @@ class _Facts:
             return "used up"
         return None
 
-    def record(self, ip: str | None, status: str = Status.SUCCEEDED, reason: str = ""):
+    def record(self, ip: str | None, status: str = Status.SUCCEEDED, reason: str = "", at: dt.datetime | None = None):
         return download_record(customer=self.customer, order_id=self.order_id, product=self.product,
                                file_name=self.file.file_name, link_id=self.link_id, ip=ip, status=status,
-                               reason=reason)
+                               reason=reason, at=at)
 
 
 def link_facts(hashed: str) -> _Facts | None:
@@ -227,7 +227,7 @@ def _record_facts_sql() -> dict[str, str]:
         "partner_id", "customer_id", "customer_name", "order_id", "product", "file_name", "link_id")})
 
 
-def take(hashed: str, now: dt.datetime, ip: str | None) -> Transfer | None:
+def take(hashed: str, now: dt.datetime, ip: str | None, at: dt.datetime | None = None) -> Transfer | None:
     """D-SW-8: take one of the link's downloads and write its activity record, both or neither. The count is
     one conditional UPDATE whose row count decides, so concurrent requests can never take more
     than max_downloads. On PostgreSQL the UPDATE and the record's INSERT are one statement, prepared once per
@@ -235,11 +235,11 @@ def take(hashed: str, now: dt.datetime, ip: str | None) -> Transfer | None:
     with the facts it copies read by the statement (activitylog.services.download_record_facts_sql); atomic
     without BEGIN/COMMIT, one round trip where reading the link and a transaction take five. Elsewhere the
     link's facts are read, then the UPDATE and the INSERT share a transaction. None if nothing was taken:
-    unknown, refused, or used up meanwhile."""
+    unknown, refused, or used up meanwhile. `at`: the record's time when not now (the demo's history)."""
     params = [hashed, DownloadLink.Status.ACTIVE, connection.ops.adapt_datetimefield_value(now)]
     if connection.vendor == "postgresql":
         record = download_record(customer=_FACTS_FROM_THE_STATEMENT, order_id="", product="", file_name="",
-                                 link_id="", ip=ip)
+                                 link_id="", ip=ip, at=at)
         insert, insert_params = insert_for_each_row_of(record, "taken", _record_facts_sql())
         with connection.cursor() as cursor:
             prepared.execute(cursor, f"WITH taken AS ({_TAKE} RETURNING id, variant_id, entitlement_id), "  # noqa: S608
@@ -254,5 +254,5 @@ def take(hashed: str, now: dt.datetime, ip: str | None) -> Transfer | None:
             cursor.execute(_TAKE, params)
             if cursor.rowcount != 1:
                 return None
-        log_record(facts.record(ip))
+        log_record(facts.record(ip, at=at))
     return Transfer(facts.link_id, facts.file)

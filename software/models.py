@@ -1,6 +1,7 @@
 """Catalog offers and variants (D-CAT), orders (D-ORD), entitlements, product keys and download links (D-SW)."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -119,7 +120,7 @@ class Order(models.Model):
 
 class WindowLastDay(models.Func):
     """The last day an order line can be cancelled, in SQL: its purchase date (term_start, day 0) plus its
-    cancellation window in days; NULL when it has none. The same rule as cancellations.credits.window_last_day
+    cancellation window in days; NULL when it has none. The same rule as OrderLine.window_last_day
     (a test keeps them equal), here so the lines whose window closes soon are found through an index
     (orderline_window_closes) instead of reading every recent purchase."""
 
@@ -175,6 +176,13 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.line_item_number} {self.friendly_name}"
+
+    def window_last_day(self) -> dt.date | None:
+        """The last day the purchase can be cancelled (D-CAN-1: the purchase date is day 0); None if never.
+        WindowLastDay is the same rule in SQL (a test keeps them equal)."""
+        if self.cancellation_window_days is None:
+            return None
+        return self.term_start + dt.timedelta(days=self.cancellation_window_days)
 
 
 class Entitlement(models.Model):

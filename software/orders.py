@@ -9,7 +9,8 @@ from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 
-from partnercenter.money import LineAmounts, line_amounts, to_str
+from partnercenter.formats import money_display
+from partnercenter.money import LineAmounts, line_amounts
 
 from .models import Offer, OfferPrice, ProductType, Term
 
@@ -56,7 +57,8 @@ class PreviewLine:
     amounts: LineAmounts
 
     def money(self, value: Decimal) -> str:
-        return to_str(value, self.price.market.currency)
+        """The amount as the reader reads it (partnercenter.formats)."""
+        return money_display(value, self.price.market.currency)
 
 
 @dataclass

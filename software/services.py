@@ -26,7 +26,6 @@ from activitylog.services import (
 from billing.services import LineSnapshot, charge_post
 from notifications.services import email_queue
 from partnercenter.errors import Code, DomainError
-from partnercenter.money import to_str
 
 from . import keys
 from .downloads import (
@@ -51,10 +50,12 @@ from .selectors import tenant_global_admins
 # --- orders (D-ORD-1) ---------------------------------------------------------------------------------
 
 
-def order_place(*, actor, customer, lines: list[LineRequest], ip: str | None = None) -> Order:
+def order_place(*, actor, customer, lines: list[LineRequest], ip: str | None = None,
+                at: dt.datetime | None = None) -> Order:
     """Place an order: its lines at the market's prices, an entitlement with a product key for each
     downloadable line, the charge on the month's invoice, the `create_order` record and the confirmation email,
-    in one transaction. Raises ValidationError (fields) or DomainError 700001 (not sold in the market)."""
+    in one transaction. Raises ValidationError (fields) or DomainError 700001 (not sold in the market).
+    `at`: when it is placed (now; the demo's history passes past times instead of moving the clock)."""
     preview = order_preview(customer, lines)
     if preview.errors:
         raise ValidationError(preview.errors)
@@ -62,7 +63,7 @@ def order_place(*, actor, customer, lines: list[LineRequest], ip: str | None = N
         raise DomainError(preview.unavailable_message(customer.market_id), code=Code.OFFER_UNAVAILABLE_IN_MARKET,
                           field="offerId")
     market = customer.market
-    now = timezone.now()
+    now = at or timezone.now()
     today = now.date()
     with transaction.atomic():
         order = Order.objects.create(alternate_id=secrets.token_hex(6), partner_id=customer.partner_id,
@@ -88,7 +89,7 @@ def order_place(*, actor, customer, lines: list[LineRequest], ip: str | None = N
                             customer_country=customer.market_id, offer_id=offer.id, product_name=offer.name,
                             quantity=item.quantity, unit_price=amounts.unit_price, currency=market.currency,
                             charge_start=today, charge_end=end or today))
-        log_create_order(actor=actor, customer=customer, order_id=order.id, ip=ip,
+        log_create_order(actor=actor, customer=customer, order_id=order.id, ip=ip, at=at,
                          products=", ".join(item.offer.name for item in preview.lines),
                          total=f"{preview.total('total')} {market.currency}")
         _order_confirmation_queue(order, actor)
@@ -98,13 +99,11 @@ def order_place(*, actor, customer, lines: list[LineRequest], ip: str | None = N
 def _order_confirmation_queue(order: Order, actor) -> None:
     """Email the acting user an order confirmation, once per order, sent after commit (issue 8)."""
     lines = list(order.lines.order_by("line_item_number"))
-    for line in lines:
-        line.total_str = to_str(line.total, order.currency)  # type: ignore[attr-defined]  # the email shows it
     windows = {line.cancellation_window_days for line in lines if line.cancellation_window_days is not None}
     email_queue(key=f"order-confirmation:{order.pk}:{actor.pk}", user=actor,
                 template="notifications/order_confirmation",
                 context={"order": order, "lines": lines,
-                         "total": to_str(sum((line.total for line in lines), start=Decimal(0)), order.currency),
+                         "total": sum((line.total for line in lines), start=Decimal(0)),
                          "window_days": max(windows) if windows else None})
 
 
@@ -114,12 +113,13 @@ def _order_id(entitlement: Entitlement) -> str:
     return str(entitlement.order_line.order_id)
 
 
-def product_key_reveal(*, actor, entitlement: Entitlement, ip: str | None = None) -> str:
+def product_key_reveal(*, actor, entitlement: Entitlement, ip: str | None = None,
+                       at: dt.datetime | None = None) -> str:
     """Every reveal is recorded; a reveal of a revoked key is recorded as failed and refused (410)."""
     usable = entitlement_is_usable(entitlement)
     with transaction.atomic():
         log_software_key(actor=actor, customer=entitlement.customer, order_id=_order_id(entitlement),
-                         product=entitlement.offer.name, ip=ip, entitlement_id=entitlement.pk,
+                         product=entitlement.offer.name, ip=ip, entitlement_id=entitlement.pk, at=at,
                          status=Status.SUCCEEDED if usable else Status.FAILED)
     if not usable:
         raise NoLongerAvailable(_("The product key is no longer available: the purchase was cancelled."))
@@ -132,63 +132,77 @@ class IssuedLink:
     token: str
 
 
-def download_link_issue(*, actor, entitlement: Entitlement, variant: Variant, ip: str | None = None) -> IssuedLink:
+def download_link_issue(*, actor, entitlement: Entitlement, variant: Variant, ip: str | None = None,
+                        at: dt.datetime | None = None) -> IssuedLink:
     """D-SW-6: each call starts a fresh two-week / 50-download allowance. The token is returned once; only its
     hash is stored."""
     if not entitlement_is_usable(entitlement):
         with transaction.atomic():
             log_download_link(actor=actor, customer=entitlement.customer, order_id=_order_id(entitlement),
                               product=entitlement.offer.name, variant=str(variant), link_id=None, ip=ip,
-                              status=Status.FAILED)
+                              status=Status.FAILED, at=at)
         raise NoLongerAvailable(_("Downloads are no longer available: the purchase was cancelled."))
     token = secrets.token_urlsafe(32)
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         link = DownloadLink.objects.create(entitlement=entitlement, variant=variant, token_hash=token_hash(token),
                                            created_by=actor, created_at=now, expires_at=now + LINK_LIFETIME,
                                            max_downloads=LINK_MAX_DOWNLOADS)
         log_download_link(actor=actor, customer=entitlement.customer, order_id=_order_id(entitlement),
-                          product=entitlement.offer.name, variant=str(variant), link_id=link.pk, ip=ip)
+                          product=entitlement.offer.name, variant=str(variant), link_id=link.pk, ip=ip, at=at)
     return IssuedLink(link=link, token=token)
 
 
-def download_link_send(*, actor, entitlement: Entitlement, variant: Variant, uri_for, ip: str | None = None) -> list:
-    """Send to customer (issue 8): issue a fresh link and email it to the tenant's Global admins, each send
-    recorded as `send_download_link`; the emails go out after commit. Returns the recipients."""
-    recipients = list(tenant_global_admins(entitlement.customer))
-    if not recipients:
+def download_link_email_context(*, entitlement: Entitlement, variant: Variant, uri: str, link: DownloadLink | None
+                                = None) -> dict:
+    """What the Send to customer email says (the email itself and the preview shown before sending)."""
+    return {"customer": entitlement.customer, "partner": entitlement.customer.partner.name,
+            "product": entitlement.offer.name, "variant": variant, "file": variant.file, "uri": uri,
+            "expires": link.expires_at if link else timezone.now() + LINK_LIFETIME,
+            "max_downloads": link.max_downloads if link else LINK_MAX_DOWNLOADS}
+
+
+def download_link_send(*, actor, entitlement: Entitlement, variant: Variant, uri_for, recipient_ids: list[int],
+                       ip: str | None = None) -> list:
+    """Send to customer (issue 8): issue a fresh link and email it to the chosen Global admins of the tenant
+    (at least one; no one else), each send recorded as `send_download_link`; the emails go out after commit.
+    Returns the recipients."""
+    admins = list(tenant_global_admins(entitlement.customer))
+    if not admins:
         raise DomainError(_("This customer has no Global admin to send the link to."),
                           code=Code.NO_GLOBAL_ADMIN_TO_SEND_TO, http_status=409)
+    recipients = [user for user in admins if user.pk in set(recipient_ids)]
+    if not recipients or len(recipients) != len(set(recipient_ids)):
+        raise DomainError(_("Choose at least one of the customer's Global admins."), field="recipients")
     with transaction.atomic():
         issued = download_link_issue(actor=actor, entitlement=entitlement, variant=variant, ip=ip)
         link = issued.link
         for user in recipients:
             email_queue(key=f"download-link:{link.pk}:{user.pk}", user=user, template="notifications/download_link",
-                        context={"customer": entitlement.customer, "product": entitlement.offer.name,
-                                 "variant": variant, "file": variant.file, "uri": uri_for(issued.token),
-                                 "expires": link.expires_at, "max_downloads": link.max_downloads})
+                        context=download_link_email_context(entitlement=entitlement, variant=variant,
+                                                            uri=uri_for(issued.token), link=link))
             log_send_download_link(actor=actor, customer=entitlement.customer, order_id=_order_id(entitlement),
                                    product=entitlement.offer.name, recipient=user.email, ip=ip)
     return recipients
 
 
 def download_start(*, token: str, counted: bool, ip: str | None = None,
-                   link: DownloadLink | None = None) -> Transfer:
+                   link: DownloadLink | None = None, at: dt.datetime | None = None) -> Transfer:
     """Authorise a transfer. `counted` (a GET from byte 0, D-SW-8) takes one of the link's downloads and
     writes its record together (downloads.take); a HEAD or resumed range only needs a live link. Raises
     UnknownLink (404) or NoLongerAvailable (410), a refused counted download being recorded as failed with its
     reason. `link`: the link_for_token(token) the caller already loaded, if it did (saves a query for a transfer
-    that is not counted)."""
+    that is not counted). `at`: when the request arrives (now; the demo's history passes past times)."""
     hashed = token_hash(token)
     if link is None or link.token_hash != hashed:
         link = None
-    now = timezone.now()
+    now = at or timezone.now()
     if not counted:
         link = link or link_for_token(token)
         if link_is_live(link, now):
             return Transfer(link.pk, variant_file(link.variant_id))
         raise NoLongerAvailable(_("This download link is no longer available."))
-    transfer = take(hashed, now, ip)
+    transfer = take(hashed, now, ip, at=at)
     if transfer is not None:
         return transfer
     facts = link_facts(hashed)
@@ -196,7 +210,7 @@ def download_start(*, token: str, counted: bool, ip: str | None = None,
         raise UnknownLink
     reason = facts.refusal(now) or "used up"  # live when read: another request took the last download(s)
     with transaction.atomic():
-        log_record(facts.record(ip, status=Status.FAILED, reason=reason))
+        log_record(facts.record(ip, status=Status.FAILED, reason=reason, at=at))
     raise NoLongerAvailable(_("This download link is no longer available (%(reason)s).") % {"reason": reason})
 
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Perm, requires
 from customers.selectors import customer_get
 from partnercenter.errors import DomainError
+from partnercenter.formats import money_display
 from partnercenter.http import client_ip
 from partnercenter.idempotency import fingerprint, run_once
-from partnercenter.money import to_str
 
 from .models import Offer, OfferPrice, Order, ProductType
 from .orders import MAX_QUANTITY, ORDER, LineRequest, OrderPreview, PreviewLine, offer_purchasable, order_preview
@@ -129,7 +129,7 @@ def _render_catalog(request, customer, *, quantities=None, errors=None, page_err
     product_type = request.POST.get("type", request.GET.get("type", ""))
     quantities = quantities or {}
     errors = errors or {}
-    rows = [CatalogRow(offer=p.offer, price=p, unit_price=to_str(p.unit_price, customer.market.currency),
+    rows = [CatalogRow(offer=p.offer, price=p, unit_price=money_display(p.unit_price, customer.market.currency),
                        quantity=quantities.get(p.offer_id, ""), error=errors.get(p.offer_id, ""))
             for p in _catalog(customer, q, product_type)]
     # Quantities for offers hidden by the search are kept so that nothing typed is lost.
@@ -144,7 +144,7 @@ def _render_catalog(request, customer, *, quantities=None, errors=None, page_err
 
 def _render_review(request, customer, preview: OrderPreview, status: int = 200):
     market = customer.market
-    totals = {key: to_str(preview.total(key), market.currency) for key in ("subtotal", "tax", "total")}
+    totals = {key: money_display(preview.total(key), market.currency) for key in ("subtotal", "tax", "total")}
     return render(request, "software/add_products/review.html", {
         "customer": customer, "lines": [CartLine(line) for line in preview.lines], "totals": totals,
         "qty_prefix": QTY_PREFIX, "tax_inclusive": market.tax_inclusive, "currency": market.currency,
@@ -196,11 +196,12 @@ def add_products(request, tenant_id):
 def _order_context(order: Order) -> dict:
     lines = list(order.lines.all())
     currency = order.currency
-    rows = [{"line": line, "unit_price": to_str(line.unit_price, currency), "subtotal": to_str(line.subtotal, currency),
-             "tax": to_str(line.tax_total, currency), "total": to_str(line.total, currency)} for line in lines]
-    totals = {"subtotal": to_str(sum((line.subtotal for line in lines), Decimal(0)), currency),
-              "tax": to_str(sum((line.tax_total for line in lines), Decimal(0)), currency),
-              "total": to_str(sum((line.total for line in lines), Decimal(0)), currency)}
+    rows = [{"line": line, "unit_price": money_display(line.unit_price, currency),
+             "subtotal": money_display(line.subtotal, currency), "tax": money_display(line.tax_total, currency),
+             "total": money_display(line.total, currency)} for line in lines]
+    totals = {"subtotal": money_display(sum((line.subtotal for line in lines), Decimal(0)), currency),
+              "tax": money_display(sum((line.tax_total for line in lines), Decimal(0)), currency),
+              "total": money_display(sum((line.total for line in lines), Decimal(0)), currency)}
     return {"order": order, "rows": rows, "totals": totals, "tax_inclusive": order.customer.market.tax_inclusive}
 
 
@@ -219,7 +220,7 @@ def customer_orders(request, tenant_id):
     for order in page:
         lines = list(order.lines.all())
         rows.append({"order": order, "lines": lines,
-                     "total": to_str(sum((line.total for line in lines), Decimal(0)), order.currency)})
+                     "total": money_display(sum((line.total for line in lines), Decimal(0)), order.currency)})
     return render(request, "software/orders/history.html",
                   {"customer": customer, "tab": "orders", "page_obj": page, "rows": rows})
 

@@ -6,22 +6,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, requires
 from accounts.roles import has_perm
 from customers.selectors import customer_get, tenant_for_user
+from notifications.services import language_of, render_email
 from partnercenter.errors import DomainError
 from partnercenter.http import client_ip
 
 from .downloads import entitlement_is_usable
 from .models import Entitlement, OrderLine, Variant
-from .selectors import entitlement_get, entitlements_for_customer, variant_for
-from .services import download_link_issue, download_link_send, product_key_reveal
+from .selectors import entitlement_get, entitlements_for_customer, tenant_global_admins, variant_for
+from .services import download_link_email_context, download_link_issue, download_link_send, product_key_reveal
 from .views_download import download_uri
 
 TAB_TEMPLATE = "software/software_tab/tab.html"
@@ -42,6 +46,7 @@ class Row:
     is_open: bool = False
     submitted: bool = False
     variant: Variant | None = None
+    days_left: int | None = None  # days left to cancel (0 = the last day); None when it can't be cancelled now
     order_url: str | None = None
     cancel_url: str | None = None
     key_url: str | None = None
@@ -76,6 +81,7 @@ def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name
     """One row per purchase, with its variant choices and (for the selected product, D-SW-2) the chosen
     variant and the action URLs the user may use."""
     chosen_id = request.GET.get("entitlement", "")
+    today = timezone.now().date()
     rows = []
     for entitlement in entitlements:
         variants = list(entitlement.offer.variants.all())
@@ -96,6 +102,9 @@ def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name
                                 and v.language == selected["language"] and v.file_type == selected["file_type"]),
                                None)
         order = entitlement.order_line.order
+        last_day = entitlement.order_line.window_last_day()
+        if entitlement.order_line.status == OrderLine.Status.ACTIVE and last_day and last_day >= today:
+            row.days_left = (last_day - today).days
         if link_orders:
             row.order_url = _reverse_or_none("software:order_detail", tenant_id=entitlement.customer_id,
                                              order_id=order.pk)
@@ -115,6 +124,18 @@ def build_rows(request, entitlements, *, may_act: bool, key_name: str, link_name
 
 
 PURCHASES_PER_PAGE = 20
+FILTER_FROM = 10  # a customer with more purchases than this gets a filter box
+
+
+def purchases_filtered(request, entitlements) -> tuple[QuerySet, dict]:
+    """The purchases matching `?q=` (product name or id), and what the filter box needs: shown once a customer
+    has more than FILTER_FROM purchases (or a filter is already applied)."""
+    q = request.GET.get("q", "").strip()[:100]
+    show = bool(q) or entitlements.count() > FILTER_FROM
+    if q:
+        entitlements = entitlements.filter(Q(offer__name__icontains=q) | Q(offer__id__icontains=q)
+                                           | Q(order_line__friendly_name__icontains=q))
+    return entitlements, {"filter_q": q, "show_filter": show}
 
 
 def purchases_page(request, entitlements) -> Page:
@@ -186,13 +207,16 @@ def _partner_page(customer) -> dict:
 @requires(Perm.VIEW_CUSTOMERS)
 def customer_software(request, tenant_id):
     customer = customer_get(request.user, tenant_id)
-    page = purchases_page(request, entitlements_for_customer(customer))
+    entitlements, filtering = purchases_filtered(request, entitlements_for_customer(customer))
+    page = purchases_page(request, entitlements)
+    # Send to customer only where the customer has a Global admin to send to.
+    send_name = "software:send_link" if tenant_global_admins(customer).exists() else None
     rows = build_rows(request, page, may_act=has_perm(request.user, Perm.SOFTWARE_ACCESS),
                       may_cancel=has_perm(request.user, Perm.CANCEL),
                       key_name="software:reveal_key", link_name="software:issue_link",
-                      send_name="software:send_link", url_kwargs={"tenant_id": customer.tenant_id})
+                      send_name=send_name, url_kwargs={"tenant_id": customer.tenant_id})
     return render(request, TAB_TEMPLATE, {**_partner_page(customer), "rows": rows, "page_obj": page,
-                                          "page_url": request.path})
+                                          "page_url": request.path, **filtering})
 
 
 @requires(Perm.SOFTWARE_ACCESS)
@@ -209,24 +233,51 @@ def issue_link(request, tenant_id, entitlement_id):
     return link_response(request, entitlement_get(customer, entitlement_id), _partner_page(customer))
 
 
+def _recipient_ids(request) -> list[int]:
+    return [int(value) for value in request.POST.getlist("recipients") if value.isdigit() and len(value) < 12]
+
+
 @requires(Perm.SOFTWARE_ACCESS)
 @require_POST
 def send_link(request, tenant_id, entitlement_id):
-    """Send to customer: a fresh download link emailed to the tenant's Global admins (issue 8)."""
+    """Send to customer (issue 8): first a dialog that asks to whom (the tenant's Global admins, at least one) and
+    shows the email; then, with `confirm`, a fresh download link emailed to the chosen ones."""
     customer = customer_get(request.user, tenant_id)
     entitlement = entitlement_get(customer, entitlement_id)
-    context = {**_partner_page(customer), "entitlement": entitlement, "kind": "send"}
+    context = {**_partner_page(customer), "entitlement": entitlement, "kind": "send",
+               "send_url": request.path, "admins": list(tenant_global_admins(customer))}
     try:
         variant = variant_for(entitlement, version=request.POST.get("version", ""),
                               language=request.POST.get("language", ""),
                               file_type=request.POST.get("file_type", ""))
+        context["variant"] = variant
+        if not request.POST.get("confirm"):
+            return _respond(request, "software/software_tab/_send_dialog.html",
+                            {**context, **_send_preview(request, entitlement, variant), "kind": "ask"})
         recipients = download_link_send(actor=request.user, entitlement=entitlement, variant=variant,
-                                        uri_for=lambda token: download_uri(request, token), ip=client_ip(request))
+                                        uri_for=lambda token: download_uri(request, token),
+                                        recipient_ids=_recipient_ids(request), ip=client_ip(request))
     except DomainError as exc:
         context["error"] = exc.message
+        if "variant" in context and exc.field == "recipients":  # back to the question, with the message
+            return _respond(request, "software/software_tab/_send_dialog.html",
+                            {**context, **_send_preview(request, entitlement, context["variant"]), "kind": "ask"},
+                            status=400)
         return _respond(request, "software/software_tab/_sent_dialog.html", context, status=exc.http_status)
     context["recipients"] = recipients
     return _respond(request, "software/software_tab/_sent_dialog.html", context)
+
+
+def _send_preview(request, entitlement, variant) -> dict:
+    """The email as the first chosen admin will read it (their language), with a placeholder for the link."""
+    admins = list(tenant_global_admins(entitlement.customer))
+    chosen = set(_recipient_ids(request)) or {user.pk for user in admins}
+    reader = next((user for user in admins if user.pk in chosen), admins[0] if admins else request.user)
+    email = download_link_email_context(entitlement=entitlement, variant=variant,
+                                        uri=_("(a new download link, created when you send)"))
+    subject, text, _html = render_email("notifications/download_link", {**email, "recipient": reader},
+                                        language_of(reader))
+    return {"chosen": chosen, "preview_subject": subject, "preview_text": text}
 
 
 # --- customer admin center (D-M365) ----------------------------------------------------------------
@@ -245,11 +296,13 @@ def _admin_page(tenant) -> dict:
 @requires(Perm.TENANT_SOFTWARE)
 def admin_center_software(request):
     tenant = _tenant_or_404(request.user)
-    page = purchases_page(request, entitlements_for_customer(tenant))
+    entitlements, filtering = purchases_filtered(request, entitlements_for_customer(tenant))
+    page = purchases_page(request, entitlements)
     rows = build_rows(request, page, may_act=True, key_name="admin_center:software_key",
                       link_name="admin_center:software_link", url_kwargs={}, link_orders=False)
     return render(request, "software/admin_center/software.html", {**_admin_page(tenant), "rows": rows,
-                                                                   "page_obj": page, "page_url": request.path})
+                                                                   "page_obj": page, "page_url": request.path,
+                                                                   **filtering})
 
 
 @requires(Perm.TENANT_SOFTWARE)

@@ -6,6 +6,7 @@ original name is kept only as data. Validation of uploads (size, count, extensio
 so that every entry point shares it."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activitylog.services import log_create_support_request
@@ -128,8 +130,9 @@ def _store(upload) -> tuple[str, int, str]:
 
 
 def support_request_create(*, actor, details: SupportDetails, files: list | None = None, customer=None,
-                           ip: str | None = None) -> SupportRequest:
-    """File a support request for the actor's partner, with its attachments and activity record."""
+                           ip: str | None = None, at: dt.datetime | None = None) -> SupportRequest:
+    """File a support request for the actor's partner, with its attachments and activity record.
+    `at`: when it is filed (now; the demo's history passes a past time)."""
     files = list(files or [])
     attachments_check(files)
     written: list[Path] = []
@@ -141,7 +144,7 @@ def support_request_create(*, actor, details: SupportDetails, files: list | None
                     with transaction.atomic():
                         request = SupportRequest.objects.create(
                             number=_number(), partner_id=actor.partner_id, created_by=actor,
-                            **details.__dict__)
+                            created_at=at or timezone.now(), **details.__dict__)
                     break
                 except IntegrityError:  # the random number was taken: draw again
                     continue
@@ -155,7 +158,7 @@ def support_request_create(*, actor, details: SupportDetails, files: list | None
                     request=request, original_name=Path(upload.name).name[:200], stored_name=stored_name,
                     content_type=content_type, size=size, sha256=sha256)
             log_create_support_request(actor=actor, partner_id=actor.partner_id, number=request.number,
-                                       title=request.title, customer=customer, ip=ip)
+                                       title=request.title, customer=customer, ip=ip, at=at)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

@@ -36,7 +36,7 @@ def test_billing_admin_sees_the_invoice_list_and_detail(client_for, fabrikam, pl
     assert reverse("billing:invoice_detail", kwargs={"invoice_id": invoice.id}) in listing.content.decode()
     assert detail.status_code == 200
     html = detail.content.decode()
-    assert str(order.id) in html and "107800" in html
+    assert str(order.id) in html and "¥107,800" in html
 
 
 def test_csv_export_has_the_api_columns_and_credits(client_for, fabrikam, place_order):
@@ -124,5 +124,5 @@ def test_invoice_lines_are_paged_and_the_totals_cover_the_whole_invoice(client_f
     assert (str(first.id) in pages[0]) != (str(second.id) in pages[0])
     assert (str(first.id) in pages[1]) != (str(second.id) in pages[1])
     assert str(first.id) in pages[0] + pages[1] and str(second.id) in pages[0] + pages[1]
-    assert all("215600" in page and 'rel="next"' in pages[0] for page in pages)
+    assert all("¥215,600" in page and 'rel="next"' in pages[0] for page in pages)
     assert str(first.id) in export and str(second.id) in export

@@ -97,7 +97,7 @@ def test_cancel_dialog_shows_days_left_credit_and_needs_acknowledgement(signed_i
     # then: days remaining and the exact credit are shown before submitting
     assert "60 days remaining" in dialog_text
     assert "107800" in dialog_text.replace(",", "")
-    submit = page.get_by_role("button", name="Submit")
+    submit = page.get_by_role("button", name="Cancel purchase")
     assert submit.is_disabled()
     screenshot("cancel-dialog")
     # when: tick the acknowledgement and submit

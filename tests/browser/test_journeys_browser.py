@@ -49,8 +49,9 @@ class Shots:
 
 
 def amount(text: str) -> Decimal:
-    """'107800 JPY', '1,234.50 USD' → Decimal (the pages print plain decimals; commas tolerated)."""
-    return Decimal(re.search(r"-?[\d,]+(?:\.\d+)?", text).group().replace(",", ""))
+    """'¥107,800', '-$1,069.00', '￥1,212,200' → Decimal (en and ja pages: CLDR formats, the sign before the symbol)."""
+    number = Decimal(re.search(r"\d[\d,]*(?:\.\d+)?", text).group().replace(",", ""))
+    return -number if re.search(r"[-−]", text) else number
 
 
 def sign_in(page, base: str, email: str) -> None:
@@ -89,12 +90,12 @@ def assert_language(page, lang: str, *msgids: str) -> None:
 
 
 def choose_variant(page, entitlement_pk) -> object:
-    """Open a purchase's row on the Software tab (or Your products) and submit its variant picker; returns the
-    row's details element on the reloaded page."""
+    """Open a purchase's row on the Software tab (or Your products) and press Get keys and downloads; returns the
+    row's details element, which comes back in place (htmx)."""
     details = page.locator(f"tr#entitlement-{entitlement_pk} + tr details")
     details.locator("summary").click()
-    with page.expect_navigation():
-        details.locator("button[type=submit]:not([data-action])").click()
+    details.locator("button[type=submit]:not([data-action])").click()
+    page.locator(f"#variant-{entitlement_pk}").wait_for()
     return page.locator(f"tr#entitlement-{entitlement_pk} + tr details")
 
 

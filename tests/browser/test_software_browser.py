@@ -38,19 +38,19 @@ def test_software_tab_get_key_copy_link_and_download(signed_in_page, live_server
     page.goto(f"{live_server.url}/customers/{fabrikam.tenant_id}/software/")
     screenshot("software-tab")
 
-    # when: expand the product, choose the variant and Submit (D-SW-2)
+    # when: expand the product, choose the variant and Get keys and downloads (D-SW-2; in place, htmx)
     details = page.locator(f"tr#entitlement-{entitlement.pk} + tr details")
     details.locator("summary").click()
     details.locator("select[name=version]").select_option("2022")
     details.locator("select[name=language]").select_option("ja-JP")
     details.locator("select[name=file_type]").select_option("x64 ISO")
-    details.get_by_role("button", name="Submit").click()
-    page.wait_for_load_state()
+    details.get_by_role("button", name="Get keys and downloads").click()
+    page.locator(f"#variant-{entitlement.pk}").wait_for()
     details = page.locator(f"tr#entitlement-{entitlement.pk} + tr details")
     assert details.locator(f"#variant-{entitlement.pk}").is_visible()
 
     # when: Get key
-    details.get_by_role("button", name="Get key").click()
+    details.get_by_role("button", name="Get key", exact=True).click()
     dialog = page.locator("dialog#key-dialog[open]")
     dialog.wait_for()
     key = dialog.locator("#product-key").inner_text().strip()

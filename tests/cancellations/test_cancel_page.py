@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cancellations.credits import credit_compute
 from cancellations.models import CancellationRequest
-from partnercenter.money import to_str
+from partnercenter.formats import money_display
 from software.models import OrderLine
 
 from .conftest import at
@@ -41,16 +41,16 @@ def test_dialog_shows_orders_days_left_and_credit(order_on, fabrikam, client_for
     assert "Order number" in html
     assert f'value="{older.pk}" selected' in html and f'value="{newer.pk}"' in html
     # each order named by its number, product, quantity, amount, date and time of purchase, days left
-    older_label = (f"{older.pk} · SQL Server 2022 Enterprise × 2 · {to_str(older.lines.get().total, 'JPY')} JPY · "
-                   f"{PURCHASE:%Y-%m-%d} 10:00 UTC · 50 days left to cancel")
-    newer_label = (f"{newer.pk} · SQL Server 2022 Enterprise × 1 · {to_str(newer.lines.get().total, 'JPY')} JPY · "
-                   f"{PURCHASE + dt.timedelta(days=5):%Y-%m-%d} 10:00 UTC · 55 days left to cancel")
+    older_label = (f"{older.pk} · SQL Server 2022 Enterprise × 2 · ¥1,738,000 · "
+                   "Apr 10, 2026 10:00\u202fAM UTC · 50 days left to cancel")
+    newer_label = (f"{newer.pk} · SQL Server 2022 Enterprise × 1 · ¥869,000 · "
+                   "Apr 15, 2026 10:00\u202fAM UTC · 55 days left to cancel")
     assert older_label in html and newer_label in html
     assert older.alternate_id not in html
     assert "1: SQL Server 2022 Enterprise" in html  # line numbers shown to people start at 1
     assert "50 days remaining" in html
     credit = credit_compute(older.lines.get(), PURCHASE + dt.timedelta(days=10), "JPY")
-    assert f"{credit.total} JPY" in html
+    assert money_display(credit.total, "JPY") in html
     assert "Cancelling revokes the product keys and download links of this purchase." in html
 
 
@@ -73,7 +73,7 @@ def test_window_passed_links_to_prefilled_support_form(order_on, fabrikam, clien
     assert "You have passed your 60-day cancellation window" in html
     line = order.lines.get()
     support = reverse("support:new") + "?" + urlencode(
-        {"customer": str(fabrikam.tenant_id), "order": str(order.pk), "amount": f"{to_str(line.total, 'JPY')} JPY"})
+        {"customer": str(fabrikam.tenant_id), "order": str(order.pk), "amount": money_display(line.total, 'JPY')})
     assert support.replace("&", "&amp;") in html
 
 
@@ -107,9 +107,12 @@ def test_submit_cancels_and_confirms(place_order, fabrikam, client_for):
     # when the WS2022-STD line is submitted with the acknowledgement (plain form post)
     response = client.post(cancel_url(fabrikam), {"order": order.pk, "offer": "WS2022-STD", "acknowledge": "on"},
                            follow=True)
-    # then a confirmation, only that product's line pending
-    assert response.status_code == 200
-    assert "Cancellation submitted; it completes within seconds" in response.content.decode()
+    # then the done state: what was cancelled, keys and links revoked, the credit and its invoice, nothing to submit
+    html = response.content.decode()
+    assert response.status_code == 200 and "?done=" in response.redirect_chain[0][0]
+    assert "Cancellation submitted." in html and "are revoked" in html
+    assert "A credit of ¥107,800 is posted to your invoice for" in html and "View invoice" in html
+    assert 'name="acknowledge"' not in html
     assert order.lines.get(line_item_number=0).status == OrderLine.Status.CANCEL_PENDING
     assert order.lines.get(line_item_number=1).status == OrderLine.Status.ACTIVE
     # and a second submit is a form error (800060)

@@ -3,6 +3,7 @@ purpose and object, sent at most once; the daily reminder goes out once per purc
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -35,7 +36,7 @@ def test_order_confirmation_goes_to_the_acting_user_in_english(fabrikam, place_o
     [message] = _sent("Order confirmation")
     assert message.to == [agent.email]
     assert "Fabrikam" in message.subject
-    assert str(order.pk) in message.body and "215600 JPY" in message.body
+    assert str(order.pk) in message.body and "¥215,600" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and str(order.pk) in html and 'lang="en"' in html
 
@@ -97,7 +98,7 @@ def test_cancellation_confirmation_carries_the_credit(fabrikam, place_order, use
     # then the requester got one confirmation with the full credit of the perpetual licence
     [message] = _sent("Cancellation complete")
     assert message.to == [agent.email]
-    assert "Credit: 107800 JPY" in message.body
+    assert "Credit: ¥107,800" in message.body
 
 
 def test_cancellation_confirmation_in_japanese(fabrikam, place_order, user_for):
@@ -109,7 +110,7 @@ def test_cancellation_confirmation_in_japanese(fabrikam, place_order, user_for):
     cancellation_process(request_id=request.pk)
     emails_send_pending()
     [message] = [m for m in mail.outbox if "取り消し" in m.subject]
-    assert "クレジット" in message.body and "107800 JPY" in message.body
+    assert "クレジット" in message.body and "￥107,800" in message.body
 
 
 def _admin_agents(partner) -> list:
@@ -151,8 +152,20 @@ def test_send_to_customer_emails_a_link_to_the_global_admin_and_records_it(fabri
     mail.outbox.clear()
     url = reverse("software:send_link", kwargs={"tenant_id": fabrikam.tenant_id, "entitlement_id": entitlement.pk})
     # when the Admin agent presses Send to customer for the Japanese ISO
-    response = client_for("admin.agent").post(url, {"version": "2022", "language": "ja-JP",
-                                                    "file_type": "x64 ISO"})
+    client = client_for("admin.agent")
+    variant = {"version": "2022", "language": "ja-JP", "file_type": "x64 ISO"}
+    asked = client.post(url, variant)
+    # then it asks first: which admins, and the email, naming the partner; nothing is sent yet
+    html = asked.content.decode()
+    assert asked.status_code == 200 and 'name="recipients"' in html and "admin@fabrikam.onmicrosoft.com" in html
+    assert "Contoso Partner sent you a download link" in html
+    assert not DownloadLink.objects.filter(entitlement=entitlement).exists()
+    recipient = re.search(r'name="recipients" value="(\d+)"', html).group(1)
+    # when no recipient is chosen, it asks again; nothing is sent
+    assert client.post(url, {**variant, "confirm": "1"}).status_code == 400
+    assert not DownloadLink.objects.filter(entitlement=entitlement).exists()
+    # when the admin is chosen and Send pressed
+    response = client.post(url, {**variant, "confirm": "1", "recipients": [recipient]})
     emails_send_pending()
     # then the tenant's Global admin got a working link, and the send is in the activity log
     assert response.status_code == 200
@@ -163,6 +176,7 @@ def test_send_to_customer_emails_a_link_to_the_global_admin_and_records_it(fabri
     from software.downloads import token_hash
 
     assert link.token_hash == token_hash(token) and link.variant.language == "ja-JP"
+    assert "Contoso Partner" in message.body and "Your partner" not in message.body
     record = ActivityRecord.objects.filter(operation_type=Operation.SEND_DOWNLOAD_LINK).latest("id")
     assert record.details["Recipient"] == "admin@fabrikam.onmicrosoft.com"
     # and the sent email's body (holding the bearer link) is no longer stored
@@ -176,3 +190,19 @@ def test_a_sales_agent_cannot_send_links(fabrikam, place_order, client_for):
     url = reverse("software:send_link", kwargs={"tenant_id": fabrikam.tenant_id, "entitlement_id": entitlement.pk})
     response = client_for("sales.agent").post(url, {"version": "2022", "language": "ja-JP", "file_type": "x64 ISO"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("template", ["download_link", "order_confirmation", "cancellation_confirmation",
+                                      "window_reminder"])
+def test_email_subjects_are_plain_text(template):
+    """A subject is not HTML: a product or customer name with < or & reads as typed, not as &lt; or &amp;."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    name = "Tools <Pro> & Co"
+    customer = SimpleNamespace(company_name=name)
+    context = {"product": name, "customer": customer, "order": SimpleNamespace(pk="o-1", customer=customer),
+               "line": SimpleNamespace(friendly_name=name, order=SimpleNamespace(customer=customer))}
+    subject = render_to_string(f"notifications/{template}_subject.txt", context)
+    assert "&lt;" not in subject and "&amp;" not in subject and "<Pro> &" in subject

@@ -23,7 +23,7 @@ def test_catalog_lists_the_market_offers_with_search_and_type_filter(client_for,
     searched = client.get(add_url(fabrikam, "?q=SQL")).content.decode()
     typed = client.get(add_url(fabrikam, "?type=thirdPartySoftwarePlan")).content.decode()
     # then
-    assert "qty_WS2022-STD" in everything and "qty_AZ-RI-VM-P1Y" in everything and "98000" in everything
+    assert "qty_WS2022-STD" in everything and "qty_AZ-RI-VM-P1Y" in everything and "¥98,000" in everything
     assert "Prices exclude tax" in everything
     assert "qty_SQL2022-STD" in searched and "qty_WS2022-STD" not in searched
     assert "qty_RHEL" in typed and "qty_SUSE-SLES" in typed and "qty_WS2022-STD\"" not in typed
@@ -74,7 +74,7 @@ def test_review_shows_amounts_and_tax_note_then_submit_places_the_order(client_f
     # then
     html = review.content.decode()
     assert review.status_code == 200
-    assert "196000" in html and "19600" in html and "215600" in html
+    assert "¥196,000" in html and "¥19,600" in html and "¥215,600" in html
     assert "Unit prices exclude tax; totals include it." in html and "Prices exclude tax" not in html
     assert 'name="qty_WS2022-STD" value="2"' in html
     assert Order.objects.filter(customer=fabrikam).count() == before
@@ -195,9 +195,9 @@ def test_order_history_and_detail(client_for, fabrikam, place_order):
     # then
     assert history.status_code == 200 and detail.status_code == 200
     html = history.content.decode()
-    assert str(order.id) in html and "SQL Server 2022 Enterprise" in html and "1845800" in html
+    assert str(order.id) in html and "SQL Server 2022 Enterprise" in html and "¥1,845,800" in html
     assert add_url(fabrikam) not in html  # helpdesk cannot buy: no Add products button
-    assert "1738000" in detail.content.decode() and str(order.id) in detail.content.decode()
+    assert "¥1,738,000" in detail.content.decode() and str(order.id) in detail.content.decode()
     assert add_url(fabrikam) in client_for("sales.agent").get(
         reverse("software:customer_orders", kwargs={"tenant_id": fabrikam.tenant_id})).content.decode()
 

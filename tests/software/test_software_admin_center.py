@@ -139,3 +139,12 @@ def test_a_tenant_user_sees_no_software_on_the_home(client_for):
     response = client_for("user@fabrikam.onmicrosoft.com").get(reverse("admin_center:home"))
     assert response.status_code == 200
     assert response.context["products"] is None
+
+
+def test_a_plain_customer_user_is_not_offered_what_only_the_global_admin_may_open(client_for):
+    """Issue 16.8: no Billing > Your products link, no card advertising keys the user can't see."""
+    html = client_for("user@fabrikam.onmicrosoft.com").get(reverse("admin_center:home")).content.decode()
+    assert reverse("admin_center:software") not in html
+    assert "Only your organisation's Global admin can see product keys and downloads." in html
+    admin_html = client_for("admin@fabrikam.onmicrosoft.com").get(reverse("admin_center:home")).content.decode()
+    assert reverse("admin_center:software") in admin_html

@@ -52,9 +52,9 @@ def test_submit_shows_the_chosen_variant(client_for, fabrikam, entitlement):
     # then
     html = response.content.decode()
     assert f'id="variant-{entitlement.pk}"' in html
-    assert "2022, ja-JP, x64 ISO" in html
+    assert "2022, Japanese (ja-JP), x64 ISO" in html
     assert "Get keys and downloads" in html
-    assert re.search(r'<details class="software-details" open>\s*<summary>[^<]*Windows Server', html)
+    assert re.search(r'<details class="software-details" id="details-[^"]+" open>\s*<summary>[^<]*Windows Server', html)
 
 
 def test_the_tab_uses_a_bounded_number_of_queries(client_for, fabrikam, place_order):
@@ -240,3 +240,40 @@ def test_the_tab_counts_the_same_queries_with_a_full_page_and_more_pages(client_
     # then: one page of rows, same queries
     assert response.content.decode().count('class="detail-row"') == PURCHASES_PER_PAGE
     assert len(many) == len(few)
+
+
+def test_the_tab_says_days_left_and_names_languages_and_offers_add_products(client_for, fabrikam, place_order):
+    """Issue 16.3: a "days left to cancel" column, language names in the picker, Add products on every tab."""
+    place_order(fabrikam, "WS2022-STD")
+    client = client_for("admin.agent")
+    url = reverse("software:customer_software", kwargs={"tenant_id": fabrikam.tenant_id})
+    html = client.get(url).content.decode()
+    assert "Days left to cancel" in html and ">60<" in html
+    assert ">Japanese (ja-JP)<" in html and "Get keys and downloads" in html
+    add = reverse("software:add_products", kwargs={"tenant_id": fabrikam.tenant_id})
+    for tab in (url, reverse("software:customer_orders", kwargs={"tenant_id": fabrikam.tenant_id}),
+                reverse("customers:detail", kwargs={"tenant_id": fabrikam.tenant_id})):
+        assert add in client.get(tab).content.decode()
+    ja = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "日本語 (ja-JP)" in ja
+
+
+def test_a_filter_box_appears_past_ten_purchases_and_filters(client_for, fabrikam, place_order):
+    url = reverse("software:customer_software", kwargs={"tenant_id": fabrikam.tenant_id})
+    client = client_for("admin.agent")
+    place_order(fabrikam, "WS2022-STD")
+    assert 'id="software-q"' not in client.get(url).content.decode()
+    for _ in range(5):
+        place_order(fabrikam, "WS2022-DC", "SQL2022-STD")
+    html = client.get(url).content.decode()
+    assert 'id="software-q"' in html
+    filtered = client.get(url, {"q": "SQL"}).content.decode()
+    assert filtered.count('class="row-title"') == 5 and "Windows Server" not in filtered.split("<tbody>")[1]
+
+
+def test_an_empty_tab_invites_to_add_products(client_for, customer_in):
+    customer = customer_in("US")
+    html = client_for("sales.agent").get(reverse("software:customer_software",
+                                                 kwargs={"tenant_id": customer.tenant_id})).content.decode()
+    assert "No software purchases yet" in html
+    assert html.count(reverse("software:add_products", kwargs={"tenant_id": customer.tenant_id})) >= 2
