@@ -83,7 +83,8 @@ def test_submitting_while_redis_is_down_saves_the_request_and_it_completes_later
         {"order": str(by_page.pk), "offer": "SQL2022-ENT-P1Y", "acknowledge": "on"})
     variant = variant_for(entitlement, version="2022", language="en-US", file_type="x64 ISO")
     recipients = download_link_send(actor=user_for("admin.agent"), entitlement=entitlement, variant=variant,
-                                    uri_for=lambda token: f"https://portal.example/download/{token}/")
+                                    uri_for=lambda token: f"https://portal.example/download/{token}/",
+                                    recipient_ids=[user_for("admin@fabrikam.onmicrosoft.com").pk])
     # then the API and the page answer as usual, and the work is saved, pending
     assert response.status_code == 200, response.content
     assert {line["status"] for line in response.json()["lineItems"]} == {"cancelPending"}
