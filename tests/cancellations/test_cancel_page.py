@@ -75,6 +75,8 @@ def test_window_passed_links_to_prefilled_support_form(order_on, fabrikam, clien
     support = reverse("support:new") + "?" + urlencode(
         {"customer": str(fabrikam.tenant_id), "order": str(order.pk), "amount": money_display(line.total, 'JPY')})
     assert support.replace("&", "&amp;") in html
+    # and nothing to acknowledge or submit: the window has passed
+    assert 'name="acknowledge"' not in html and "Cancel purchase</button>" not in html
 
 
 def test_third_party_shows_cannot_be_cancelled_and_post_is_800061(place_order, fabrikam, client_for):
