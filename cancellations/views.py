@@ -79,8 +79,8 @@ def _done(request, customer, cancellation: CancellationRequest):
     context = {"customer": customer, "tab": "software", "order": order, "lines": lines, "credit": credit,
                "currency": order.currency, "invoice_month": cancel_date,
                "invoice": invoice_for_month(partner_id=order.partner_id, currency=order.currency, day=cancel_date)}
-    template = "cancellations/cancel_done_dialog.html" if request.htmx else "cancellations/cancel_done_page.html"
-    return render(request, template, context)
+    template = "cancellations/cancel_dialog.html" if request.htmx else "cancellations/cancel_page.html"
+    return render(request, template, {**context, "body": "cancellations/cancel_done_body.html"})
 
 
 @requires(Perm.CANCEL)
