@@ -282,7 +282,7 @@ def test_the_table_is_one_line_per_record(browser, fabrikam, user_for):
     _issue_and_download(user_for("admin.agent"), fabrikam, at=QUIET)
     html = browser.get(PAGE, QUIET_RANGE).content.decode()
     table = html[html.index("<table"):html.index("</table>")]
-    assert 'class="data activity-table"' in table
+    assert 'class="data reflow activity-table"' in table
     assert "<br" not in table  # nothing forces a second line
     # and the styles keep the cells on one line, the table scrolling in its container instead
     from pathlib import Path
