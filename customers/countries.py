@@ -17,27 +17,12 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import TypeVar
 
-from babel import Locale, UnknownLocaleError
-from django.utils import translation
+from babel import Locale
 from pyuca import Collator
 
+from partnercenter.formats import FALLBACK_LOCALE, babel_locale, current_locale
+
 T = TypeVar("T")
-
-FALLBACK_LOCALE = "en"
-
-
-@lru_cache(maxsize=32)
-def babel_locale(language: str | None = None) -> Locale:
-    """Babel's locale for a Django language code: en, ja, zh-hans and ru give en, ja, zh_Hans and ru."""
-    try:
-        return Locale.parse(translation.to_locale(language or FALLBACK_LOCALE))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse(FALLBACK_LOCALE)
-
-
-def current_locale() -> Locale:
-    return babel_locale(translation.get_language())
-
 
 def country_name(code: str, *, locale: Locale | None = None, default: str | None = None) -> str:
     """CLDR's name of the country or region `code` in `locale` (the page's language when not given)."""

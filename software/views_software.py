@@ -253,7 +253,8 @@ def send_link(request, tenant_id, entitlement_id):
         context["variant"] = variant
         if not request.POST.get("confirm"):
             return _respond(request, "software/software_tab/_send_dialog.html",
-                            {**context, **_send_preview(request, entitlement, variant), "kind": "ask"})
+                            {**context, **_send_preview(request, entitlement, variant, context["admins"]),
+                             "kind": "ask"})
         recipients = download_link_send(actor=request.user, entitlement=entitlement, variant=variant,
                                         uri_for=lambda token: download_uri(request, token),
                                         recipient_ids=_recipient_ids(request), ip=client_ip(request))
@@ -261,16 +262,16 @@ def send_link(request, tenant_id, entitlement_id):
         context["error"] = exc.message
         if "variant" in context and exc.field == "recipients":  # back to the question, with the message
             return _respond(request, "software/software_tab/_send_dialog.html",
-                            {**context, **_send_preview(request, entitlement, context["variant"]), "kind": "ask"},
+                            {**context, **_send_preview(request, entitlement, context["variant"], context["admins"]),
+                             "kind": "ask"},
                             status=400)
         return _respond(request, "software/software_tab/_sent_dialog.html", context, status=exc.http_status)
     context["recipients"] = recipients
     return _respond(request, "software/software_tab/_sent_dialog.html", context)
 
 
-def _send_preview(request, entitlement, variant) -> dict:
+def _send_preview(request, entitlement, variant, admins: list) -> dict:
     """The email as the first chosen admin will read it (their language), with a placeholder for the link."""
-    admins = list(tenant_global_admins(entitlement.customer))
     chosen = set(_recipient_ids(request)) or {user.pk for user in admins}
     reader = next((user for user in admins if user.pk in chosen), admins[0] if admins else request.user)
     email = download_link_email_context(entitlement=entitlement, variant=variant,
